@@ -1,0 +1,103 @@
+"""Colour measurement in CIELAB (D65) and a plain-background mask."""
+
+import cv2
+import numpy as np
+
+from smpstudio._typing import BoolArray, FloatArray, ImageRGB
+
+BACKGROUND_DELTA_E = 14.0
+"""Largest CIE76 ΔE from the border colour for a pixel to join the background."""
+BORDER_SPREAD_LIMIT = 12.0
+"""Largest median ΔE of border pixels from their median for a background to count as plain."""
+_BORDER_FRACTION = 0.02
+
+
+def rgb_to_lab(image: ImageRGB) -> FloatArray:
+    """Convert 8-bit sRGB to CIELAB (D65): L* 0–100, a*, b*.
+
+    Parameters
+    ----------
+    image : (h, w, 3) ndarray of uint8
+        sRGB pixels.
+
+    Returns
+    -------
+    (h, w, 3) ndarray of float
+        L*, a*, b*.
+
+    Examples
+    --------
+    >>> rgb_to_lab(np.full((1, 1, 3), 255, np.uint8)).round(1).tolist()
+    [[[100.0, 0.0, 0.0]]]
+    """
+    lab = cv2.cvtColor(image.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+    return lab.astype(np.float64)
+
+
+def forehead_lab(image: ImageRGB, landmarks_px: FloatArray) -> tuple[float, float, float]:
+    """Median CIELAB of a forehead patch above the eyes.
+
+    Parameters
+    ----------
+    image : (h, w, 3) ndarray of uint8
+        sRGB photo.
+    landmarks_px : (5, 2) ndarray of float
+        Face landmarks (eyes first), pixels.
+
+    Returns
+    -------
+    tuple of float
+        L*, a*, b* of the patch.
+
+    Notes
+    -----
+    The patch is centred 0.6 interpupillary distances above the eye midpoint (along the
+    face's up direction), 0.6 IPD wide and 0.25 IPD tall: forehead skin on most faces,
+    below a fringe and above the brows.
+    """
+    right_eye, left_eye = landmarks_px[0], landmarks_px[1]
+    across = left_eye - right_eye
+    ipd = float(np.hypot(*across))
+    up = np.array([across[1], -across[0]]) / ipd
+    if up[1] > 0:
+        up = -up
+    centre = (right_eye + left_eye) / 2 + 0.6 * ipd * up
+    half = np.array([0.3 * ipd, 0.125 * ipd])
+    h, w = image.shape[:2]
+    x0, y0 = np.clip(np.floor(centre - half), 0, [w - 1, h - 1]).astype(int)
+    x1, y1 = np.clip(np.ceil(centre + half), 1, [w, h]).astype(int)
+    patch = rgb_to_lab(image[y0:y1, x0:x1]).reshape(-1, 3)
+    lab = np.median(patch, axis=0)
+    return float(lab[0]), float(lab[1]), float(lab[2])
+
+
+def plain_background_mask(image: ImageRGB) -> BoolArray | None:
+    """Mask of a plain studio background connected to the photo border.
+
+    Parameters
+    ----------
+    image : (h, w, 3) ndarray of uint8
+        sRGB photo.
+
+    Returns
+    -------
+    (h, w) ndarray of bool or None
+        True on background pixels; None when the border is not one plain colour (a busy
+        background), because then this method cannot tell background from person.
+    """
+    lab = rgb_to_lab(image)
+    h, w = lab.shape[:2]
+    b = max(1, round(_BORDER_FRACTION * min(h, w)))
+    border = np.concatenate(
+        [lab[:b].reshape(-1, 3), lab[:, :b].reshape(-1, 3), lab[:, -b:].reshape(-1, 3)]
+    )
+    reference = np.median(border, axis=0)
+    if np.median(np.linalg.norm(border - reference, axis=1)) > BORDER_SPREAD_LIMIT:
+        return None
+    near = np.linalg.norm(lab - reference, axis=2) < BACKGROUND_DELTA_E
+    count, labels = cv2.connectedComponents(near.astype(np.uint8), connectivity=4)
+    edge_labels = np.unique(
+        np.concatenate([labels[0], labels[:, 0], labels[:, -1]])
+    )
+    edge_labels = edge_labels[edge_labels > 0]
+    return np.isin(labels, edge_labels) & near

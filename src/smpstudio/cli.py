@@ -1,0 +1,172 @@
+"""The ``smp`` command: one sub-command per pipeline stage, plus ``plan`` for all of them."""
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from smpstudio import workflow
+from smpstudio.core import Plan
+from smpstudio.errors import SMPError
+
+app = typer.Typer(
+    help=(
+        "SMP Studio: plans, previews and device programs for scalp micropigmentation, a "
+        "cosmetic tattoo that imitates closely shaved hair. It does not grow or treat hair."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+)
+_out = Console()
+_err = Console(stderr=True)
+
+PlanDir = Annotated[Path, typer.Argument(help="Plan folder (written by 'smp analyse').")]
+SexOption = Annotated[
+    Literal["male", "female"],
+    typer.Option(help="Selects ANSUR II head means where the client was not measured."),
+]
+
+
+def _fail(error: SMPError) -> typer.Exit:
+    _err.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def _summary(plan: Plan, out_dir: Path) -> None:
+    _out.print(f"plan: {out_dir / 'plan.json'}", highlight=False)
+    if plan.pattern is not None:
+        _out.print(f"impressions: {len(plan.pattern)}")
+    for s in plan.sessions:
+        _out.print(
+            f"session {s.index + 1}: {s.impression_count} impressions, day {s.day_window[0]}–"
+            f"{s.day_window[1]}, {s.estimated_hours[0]:.1f}–{s.estimated_hours[1]:.1f} h, "
+            f"dilution {s.dilution_water_parts:g}:1"
+        )
+    unsourced = workflow.unsourced_defaults(plan)
+    if unsourced:
+        _out.print("unsourced defaults in this plan (no published source; edit if you know better):")
+        for line in unsourced:
+            _out.print(f"  - {line}", highlight=False)
+
+
+@app.command()
+def analyse(
+    photos_dir: Annotated[Path, typer.Argument(help="Folder of one client's photos.")],
+    out: Annotated[Path, typer.Option("--out", help="Plan folder to write.")],
+    seed: Annotated[int, typer.Option(min=0, help="Seed of every random choice.")] = 0,
+    sex: SexOption = "male",
+) -> None:
+    """Analyse photos: face, metric scale, skin colour, background mask, quality."""
+    try:
+        plan = workflow.run_analyse(photos_dir, out, seed=seed, sex=sex)
+    except SMPError as exc:
+        raise _fail(exc) from exc
+    for v in plan.views:
+        flags = [k for k, bad in v.quality.items() if bad]
+        _out.print(
+            f"{v.name}: {v.mm_per_px:.3f} mm/px, skin L*a*b* "
+            f"{v.skin_lab[0]:.1f} {v.skin_lab[1]:.1f} {v.skin_lab[2]:.1f}, "
+            f"quality {'ok' if not flags else ', '.join(flags)}",
+            highlight=False,
+        )
+    _summary(plan, out)
+
+
+@app.command()
+def head(plan_dir: PlanDir, sex: SexOption = "male") -> None:
+    """Fit the head model and register each photo as a camera."""
+    try:
+        plan = workflow.run_head(plan_dir, sex=sex)
+    except SMPError as exc:
+        raise _fail(exc) from exc
+    assert plan.head is not None
+    _out.print(f"head: {plan.head.source}, scalp {plan.head.scalp_area_mm2 / 100:.0f} cm²")
+
+
+@app.command()
+def design(
+    plan_dir: PlanDir,
+    style: Annotated[Literal["natural", "soft", "defined"], typer.Option()] = "natural",
+) -> None:
+    """Place the hairline, zones and target densities."""
+    try:
+        plan = workflow.run_design(plan_dir, style=style)
+    except SMPError as exc:
+        raise _fail(exc) from exc
+    assert plan.design is not None
+    for z in plan.design.zones:
+        _out.print(f"zone {z.zone_id} {z.name}: {z.density_per_cm2:g}/cm², dots {z.dot_diameter_mm} mm")
+
+
+@app.command()
+def pattern(plan_dir: PlanDir) -> None:
+    """Synthesise the impressions."""
+    try:
+        plan = workflow.run_pattern(plan_dir)
+    except SMPError as exc:
+        raise _fail(exc) from exc
+    _summary(plan, plan_dir)
+
+
+@app.command()
+def sessions(
+    plan_dir: PlanDir,
+    count: Annotated[int | None, typer.Option(min=1, max=7, help="Number of sessions.")] = None,
+) -> None:
+    """Split the impressions into sessions."""
+    try:
+        plan = workflow.run_sessions(plan_dir, session_count=count)
+    except SMPError as exc:
+        raise _fail(exc) from exc
+    _summary(plan, plan_dir)
+
+
+@app.command()
+def preview(plan_dir: PlanDir) -> None:
+    """Render the impressions onto each photo."""
+    try:
+        paths = workflow.run_preview(plan_dir)
+    except SMPError as exc:
+        raise _fail(exc) from exc
+    for p in paths:
+        _out.print(f"preview: {p}", highlight=False)
+
+
+@app.command()
+def program(plan_dir: PlanDir) -> None:
+    """Write a safety-checked device program per session."""
+    try:
+        paths = workflow.run_program(plan_dir)
+    except SMPError as exc:
+        raise _fail(exc) from exc
+    for p in paths:
+        _out.print(f"program: {p}", highlight=False)
+
+
+@app.command()
+def plan(
+    photos_dir: Annotated[Path, typer.Argument(help="Folder of one client's photos.")],
+    out: Annotated[Path, typer.Option("--out", help="Plan folder to write.")],
+    seed: Annotated[int, typer.Option(min=0, help="Same seed, bit-identical outputs.")] = 0,
+    sex: SexOption = "male",
+) -> None:
+    """Run every stage: photos in; plan, previews and device programs out."""
+    try:
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+            console=_err, transient=True,
+        ) as progress:
+            task = progress.add_task("starting", total=len(workflow.STAGES))
+
+            def on_stage(stage: str) -> None:
+                progress.update(task, description=f"{stage}", advance=0 if stage == "analyse" else 1)
+
+            result = workflow.run_plan(photos_dir, out, seed=seed, sex=sex, on_stage=on_stage)
+    except SMPError as exc:
+        raise _fail(exc) from exc
+    _summary(result, out)
+    for folder in ("preview", "programs"):
+        for p in sorted((out / folder).glob("*")):
+            _out.print(f"{folder[:-1] if folder == 'programs' else folder}: {p}", highlight=False)

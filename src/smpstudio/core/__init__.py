@@ -1,0 +1,40 @@
+"""Core values, the head frame, and the plan file format."""
+
+from smpstudio.core._frames import HEAD_FRAME, RigidTransform
+from smpstudio.core._planfile import (
+    PLAN_FILE_NAME,
+    PLAN_FORMAT_VERSION,
+    load_plan,
+    plan_schema,
+    save_plan,
+)
+from smpstudio.core._values import (
+    Camera,
+    Design,
+    HeadModel,
+    Pattern,
+    Plan,
+    Program,
+    SessionPlan,
+    View,
+    Zone,
+)
+
+__all__ = [
+    "HEAD_FRAME",
+    "PLAN_FILE_NAME",
+    "PLAN_FORMAT_VERSION",
+    "Camera",
+    "Design",
+    "HeadModel",
+    "Pattern",
+    "Plan",
+    "Program",
+    "RigidTransform",
+    "SessionPlan",
+    "View",
+    "Zone",
+    "load_plan",
+    "plan_schema",
+    "save_plan",
+]

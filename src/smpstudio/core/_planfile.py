@@ -1,0 +1,408 @@
+"""The plan on disk: ``plan.json`` (versioned, JSON Schema) plus a columnar ``.npz``.
+
+``plan.json`` names the array file and its SHA-256. The array file is named after its
+content, so writing a plan first adds a new array file, then atomically replaces
+``plan.json``, then removes array files no longer referenced: a crash at any point leaves a
+plan that loads (the old one or the new one).
+"""
+
+import hashlib
+import io
+import json
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import numpy as np
+from numpy.typing import NDArray
+
+import smpstudio
+from smpstudio.core._atomic import npz_bytes, write_bytes_atomic
+from smpstudio.core._frames import RigidTransform
+from smpstudio.core._values import (
+    Camera,
+    Design,
+    HeadModel,
+    Pattern,
+    Plan,
+    SessionPlan,
+    View,
+    Zone,
+)
+from smpstudio.domain import DEFAULTS
+from smpstudio.errors import PlanFormatError, PlanValidationError
+
+__all__ = ["PLAN_FILE_NAME", "PLAN_FORMAT_VERSION", "load_plan", "plan_schema", "save_plan"]
+
+PLAN_FORMAT_VERSION = 1
+"""Format version written by this release."""
+PLAN_FILE_NAME = "plan.json"
+"""Name of the plan document inside a plan folder."""
+
+Document = dict[str, Any]
+Migration = Callable[[Document], Document]
+
+MIGRATIONS: dict[int, Migration] = {}
+"""``MIGRATIONS[v]`` turns a version-``v`` document into version ``v + 1``.
+
+Version 1 is the first released format, so no migration exists yet; the next format change
+adds ``MIGRATIONS[1]`` and a version-2 corpus under ``tests/data/plans/``.
+"""
+
+
+def plan_schema() -> Document:
+    """Return the JSON Schema of the current plan format.
+
+    Returns
+    -------
+    dict
+        The schema (Draft 2020-12), as published in ``smpstudio/core/plan.schema.json``.
+
+    Examples
+    --------
+    >>> plan_schema()["properties"]["format_version"]
+    {'const': 1}
+    """
+    text = resources.files("smpstudio.core").joinpath("plan.schema.json").read_text("utf-8")
+    schema: Document = json.loads(text)
+    return schema
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _matrix(t: RigidTransform) -> list[list[float]]:
+    return [[float(x) for x in row] for row in t.matrix]
+
+
+def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[np.generic]]]:
+    arrays: dict[str, NDArray[np.generic]] = {}
+    views = []
+    for i, view in enumerate(plan.views):
+        for key, mask in view.masks.items():
+            arrays[f"view{i}_mask_{key}"] = np.packbits(mask, axis=None)
+        views.append(
+            {
+                "name": view.name,
+                "image_file": view.image_file,
+                "image_sha256": view.image_sha256,
+                "width_px": view.width_px,
+                "height_px": view.height_px,
+                "camera": None if view.camera is None else {
+                    "fx_px": view.camera.fx_px,
+                    "fy_px": view.camera.fy_px,
+                    "cx_px": view.camera.cx_px,
+                    "cy_px": view.camera.cy_px,
+                    "frame": view.camera.camera_from_head.dst,
+                    "camera_from_head": _matrix(view.camera.camera_from_head),
+                },
+                "face_box_px": list(view.face_box_px),
+                "landmarks_px": view.landmarks_px.tolist(),
+                "mm_per_px": view.mm_per_px,
+                "skin_lab": list(view.skin_lab),
+                "masks": sorted(view.masks),
+                "quality": dict(view.quality),
+            }
+        )
+    doc: Document = {
+        "format": "smpstudio.plan",
+        "format_version": PLAN_FORMAT_VERSION,
+        "generator": f"smpstudio {smpstudio.__version__}",
+        "seed": plan.seed,
+        "units": "mm",
+        "frame": "head",
+        "arrays": {},
+        "defaults_used": [
+            {
+                "name": d.name,
+                "value": d.value,
+                "unit": d.unit,
+                "source": d.source if d.source is not None else "unsourced",
+            }
+            for d in (DEFAULTS[name] for name in plan.defaults_used)
+        ],
+        "views": views,
+    }
+    if plan.head is not None:
+        h = plan.head
+        doc["head"] = {
+            "source": h.source,
+            "vertex_count": len(h.vertices_mm),
+            "face_count": len(h.faces),
+        }
+        arrays |= {
+            "head_vertices_mm": h.vertices_mm,
+            "head_faces": h.faces,
+            "head_scalp_faces": h.scalp_faces,
+        }
+    if plan.design is not None:
+        d = plan.design
+        doc["design"] = {
+            "style": d.style,
+            "hairline_mm": d.hairline_mm.tolist(),
+            "band_width_mm": d.band_width_mm,
+            "lower_limit_mm": d.lower_limit_mm,
+            "zones": [
+                {
+                    "zone_id": z.zone_id,
+                    "name": z.name,
+                    "density_per_cm2": z.density_per_cm2,
+                    "dot_diameter_mm": z.dot_diameter_mm,
+                }
+                for z in d.zones
+            ],
+        }
+    if plan.pattern is not None:
+        doc["pattern"] = {"count": len(plan.pattern)}
+        for column in Pattern.column_names():
+            arrays[f"pattern_{column}"] = getattr(plan.pattern, column)
+    if plan.sessions:
+        doc["sessions"] = [
+            {
+                "index": s.index,
+                "cumulative_fraction": s.cumulative_fraction,
+                "impression_count": s.impression_count,
+                "dilution_water_parts": s.dilution_water_parts,
+                "needle_diameter_mm": s.needle_diameter_mm,
+                "depth_setting_mm": s.depth_setting_mm,
+                "day_window": list(s.day_window),
+                "estimated_hours": list(s.estimated_hours),
+            }
+            for s in plan.sessions
+        ]
+    return doc, arrays
+
+
+def save_plan(plan: Plan, folder: Path) -> Path:
+    """Write ``plan`` into ``folder`` atomically; return the path of ``plan.json``.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan to write.
+    folder : Path
+        Plan folder; created if missing.
+
+    Returns
+    -------
+    Path
+        Path of the written ``plan.json``.
+
+    Notes
+    -----
+    The array file is named ``plan-<first 16 hex of its SHA-256>.npz``. Array files the new
+    document does not reference are removed after the document is in place.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    doc, arrays = _plan_document_and_arrays(plan)
+    blob = npz_bytes(arrays)
+    digest = hashlib.sha256(blob).hexdigest()
+    array_name = f"plan-{digest[:16]}.npz"
+    array_path = folder / array_name
+    if not array_path.exists() or hashlib.sha256(array_path.read_bytes()).hexdigest() != digest:
+        write_bytes_atomic(array_path, blob)
+    doc["arrays"] = {"file": array_name, "sha256": digest}
+    text = json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    plan_path = folder / PLAN_FILE_NAME
+    write_bytes_atomic(plan_path, text.encode("utf-8"))
+    for stale in folder.glob("plan-*.npz"):
+        if stale.name != array_name:
+            stale.unlink()
+    return plan_path
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _field_path(error: jsonschema.ValidationError) -> str:
+    parts = ""
+    for p in error.absolute_path:
+        parts += f"[{p}]" if isinstance(p, int) else (f".{p}" if parts else str(p))
+    return parts or "<document>"
+
+
+def _migrate(doc: Document, path: Path) -> Document:
+    version = doc.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise PlanFormatError(path, "format_version", f"must be an integer, got {version!r}")
+    if version > PLAN_FORMAT_VERSION:
+        raise PlanFormatError(
+            path,
+            "format_version",
+            f"version {version} is newer than this release of SMP Studio reads "
+            f"(up to {PLAN_FORMAT_VERSION}); upgrade smpstudio",
+        )
+    while version < PLAN_FORMAT_VERSION:
+        if version not in MIGRATIONS:
+            raise PlanFormatError(path, "format_version", f"no migration from version {version}")
+        doc = MIGRATIONS[version](doc)
+        version += 1
+        doc["format_version"] = version
+    return doc
+
+
+def _read_document(path: Path) -> Document:
+    if not path.is_file():
+        raise PlanFormatError(path, "<document>", "no plan file here; run 'smp analyse' first")
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PlanFormatError(path, "<document>", f"not UTF-8 text ({exc.reason})") from exc
+    except json.JSONDecodeError as exc:
+        raise PlanFormatError(
+            path, "<document>", f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
+    if not isinstance(doc, dict):
+        raise PlanFormatError(path, "<document>", "must be a JSON object")
+    if doc.get("format") != "smpstudio.plan":
+        raise PlanFormatError(path, "format", f"must be 'smpstudio.plan', got {doc.get('format')!r}")
+    doc = _migrate(doc, path)
+    validator = jsonschema.Draft202012Validator(plan_schema())
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        first = errors[0]
+        raise PlanFormatError(path, _field_path(first), first.message)
+    return doc
+
+
+def _read_arrays(folder: Path, doc: Document) -> dict[str, NDArray[np.generic]]:
+    array_path = folder / doc["arrays"]["file"]
+    if not array_path.is_file():
+        raise PlanFormatError(array_path, "arrays.file", "the array file named by the plan is missing")
+    blob = array_path.read_bytes()
+    if hashlib.sha256(blob).hexdigest() != doc["arrays"]["sha256"]:
+        raise PlanFormatError(
+            array_path, "arrays.sha256", "the array file does not match the checksum in the plan"
+        )
+    try:
+        with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
+            return {name: npz[name] for name in npz.files}
+    except (ValueError, OSError) as exc:
+        raise PlanFormatError(array_path, "arrays.file", f"not a readable .npz file: {exc}") from exc
+
+
+def _need(arrays: dict[str, NDArray[np.generic]], name: str, path: Path) -> NDArray[np.generic]:
+    if name not in arrays:
+        raise PlanFormatError(path, f"arrays.{name}", "array is missing from the array file")
+    return arrays[name]
+
+
+def _build_plan(doc: Document, arrays: dict[str, NDArray[np.generic]], array_path: Path) -> Plan:
+    views = []
+    for i, v in enumerate(doc["views"]):
+        cam = v["camera"]
+        masks = {}
+        for key in v["masks"]:
+            bits = _need(arrays, f"view{i}_mask_{key}", array_path)
+            count = v["height_px"] * v["width_px"]
+            masks[key] = (
+                np.unpackbits(bits.astype(np.uint8), count=count)
+                .astype(bool)
+                .reshape(v["height_px"], v["width_px"])
+            )
+        views.append(
+            View(
+                name=v["name"],
+                image_file=v["image_file"],
+                image_sha256=v["image_sha256"],
+                width_px=v["width_px"],
+                height_px=v["height_px"],
+                camera=None if cam is None else Camera(
+                    cam["fx_px"],
+                    cam["fy_px"],
+                    cam["cx_px"],
+                    cam["cy_px"],
+                    RigidTransform(np.array(cam["camera_from_head"]), cam["frame"], "head"),
+                ),
+                face_box_px=tuple(v["face_box_px"]),
+                landmarks_px=np.array(v["landmarks_px"]),
+                mm_per_px=v["mm_per_px"],
+                skin_lab=tuple(v["skin_lab"]),
+                masks=masks,
+                quality=v["quality"],
+            )
+        )
+    head = None
+    if "head" in doc:
+        head = HeadModel(
+            _need(arrays, "head_vertices_mm", array_path),
+            _need(arrays, "head_faces", array_path),
+            _need(arrays, "head_scalp_faces", array_path),
+            doc["head"]["source"],
+        )
+    design = None
+    if "design" in doc:
+        d = doc["design"]
+        design = Design(
+            d["style"],
+            np.array(d["hairline_mm"]),
+            d["band_width_mm"],
+            d["lower_limit_mm"],
+            tuple(Zone(**z) for z in d["zones"]),
+        )
+    pattern = None
+    if "pattern" in doc:
+        columns = {c: _need(arrays, f"pattern_{c}", array_path) for c in Pattern.column_names()}
+        pattern = Pattern(**columns)
+        if len(pattern) != doc["pattern"]["count"]:
+            raise PlanFormatError(
+                array_path,
+                "pattern.count",
+                f"plan says {doc['pattern']['count']} impressions, arrays hold {len(pattern)}",
+            )
+    sessions = tuple(
+        SessionPlan(
+            index=s["index"],
+            cumulative_fraction=s["cumulative_fraction"],
+            impression_count=s["impression_count"],
+            dilution_water_parts=s["dilution_water_parts"],
+            needle_diameter_mm=s["needle_diameter_mm"],
+            depth_setting_mm=s["depth_setting_mm"],
+            day_window=(s["day_window"][0], s["day_window"][1]),
+            estimated_hours=(s["estimated_hours"][0], s["estimated_hours"][1]),
+        )
+        for s in doc.get("sessions", [])
+    )
+    unknown = [d["name"] for d in doc["defaults_used"] if d["name"] not in DEFAULTS]
+    if unknown:
+        raise PlanValidationError(f"defaults_used names unknown defaults: {unknown}")
+    return Plan(
+        seed=doc["seed"],
+        views=tuple(views),
+        head=head,
+        design=design,
+        pattern=pattern,
+        sessions=sessions,
+        defaults_used=tuple(d["name"] for d in doc["defaults_used"]),
+    )
+
+
+def load_plan(folder: Path) -> Plan:
+    """Read the plan in ``folder``, migrating an older format version.
+
+    Parameters
+    ----------
+    folder : Path
+        A plan folder written by :func:`save_plan`.
+
+    Returns
+    -------
+    Plan
+        The plan, equal to the one saved.
+
+    Raises
+    ------
+    PlanFormatError
+        The document is malformed, a field is wrong or missing (the message names it and
+        the file), the array file is missing, changed or lacks an array, or the format
+        version is newer than this release reads.
+    """
+    path = folder / PLAN_FILE_NAME
+    doc = _read_document(path)
+    arrays = _read_arrays(folder, doc)
+    try:
+        return _build_plan(doc, arrays, folder / doc["arrays"]["file"])
+    except PlanValidationError as exc:
+        raise PlanFormatError(path, "<values>", str(exc)) from exc

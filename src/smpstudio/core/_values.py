@@ -1,0 +1,491 @@
+"""The values that travel between stages. All are immutable: an edit makes a new value."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+from smpstudio._typing import BoolArray, FloatArray, IntArray, PointsMM, UnitVectors
+from smpstudio._validation import check_array, check_positive, frozen
+from smpstudio.core._frames import HEAD_FRAME, RigidTransform
+from smpstudio.errors import PlanValidationError
+
+__all__ = [
+    "Camera",
+    "Design",
+    "HeadModel",
+    "Pattern",
+    "Plan",
+    "Program",
+    "SessionPlan",
+    "View",
+    "Zone",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Camera:
+    """A pinhole camera registered to the head.
+
+    Parameters
+    ----------
+    fx_px, fy_px : float
+        Focal lengths in pixels.
+    cx_px, cy_px : float
+        Principal point in pixels (x right, y down; pixel centres at integer coordinates,
+        as in OpenCV).
+    camera_from_head : RigidTransform
+        Pose: maps head-frame points (mm) to the OpenCV camera frame (mm).
+
+    Examples
+    --------
+    >>> pose = RigidTransform.from_rotation_translation(
+    ...     np.diag([-1.0, -1.0, 1.0]), [0, 0, 600], "camera:front", "head")
+    >>> cam = Camera(1000.0, 1000.0, 200.0, 250.0, pose)
+    >>> xy, depth = cam.project(np.array([[0.0, 60.0, 0.0]]))
+    >>> xy.round(1), depth
+    (array([[200., 150.]]), array([600.]))
+    """
+
+    fx_px: float
+    fy_px: float
+    cx_px: float
+    cy_px: float
+    camera_from_head: RigidTransform
+
+    def __post_init__(self) -> None:
+        check_positive("fx_px", self.fx_px)
+        check_positive("fy_px", self.fy_px)
+        if self.camera_from_head.src != HEAD_FRAME:
+            raise PlanValidationError(
+                f"camera_from_head must map from frame '{HEAD_FRAME}', "
+                f"got '{self.camera_from_head.src}'"
+            )
+
+    @property
+    def intrinsics(self) -> FloatArray:
+        """(3, 3) intrinsic matrix K, pixels."""
+        return np.array(
+            [[self.fx_px, 0.0, self.cx_px], [0.0, self.fy_px, self.cy_px], [0.0, 0.0, 1.0]]
+        )
+
+    @property
+    def centre_mm(self) -> PointsMM:
+        """(3,) camera centre in the head frame, millimetres."""
+        return self.camera_from_head.inverse().translation_mm
+
+    def project(self, points_mm: PointsMM) -> tuple[FloatArray, FloatArray]:
+        """Project head-frame points into the image.
+
+        Parameters
+        ----------
+        points_mm : (n, 3) ndarray of float
+            Millimetres, head frame.
+
+        Returns
+        -------
+        xy_px : (n, 2) ndarray of float
+            Image positions, pixels.
+        depth_mm : (n,) ndarray of float
+            Distance along the optical axis, millimetres (≤ 0: behind the camera).
+        """
+        cam = self.camera_from_head.apply(points_mm)
+        depth = cam[:, 2]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = self.fx_px * cam[:, 0] / depth + self.cx_px
+            y = self.fy_px * cam[:, 1] / depth + self.cy_px
+        return np.column_stack([x, y]), depth
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One photo with its camera, masks, colour measurements and quality flags.
+
+    Parameters
+    ----------
+    name : str
+        Identifier, unique within a plan (the file stem).
+    image_file : str
+        File name of the photo as given (the bytes are not part of the value).
+    image_sha256 : str
+        SHA-256 of the photo file, to detect a changed photo.
+    width_px, height_px : int
+        Size after EXIF orientation was applied.
+    face_box_px : (4,) tuple of float
+        Face box ``x, y, width, height`` in pixels.
+    landmarks_px : (5, 2) ndarray of float
+        Right eye, left eye, nose tip, right and left mouth corner (the client's sides), px.
+    mm_per_px : float
+        Scale at the face plane, millimetres per pixel.
+    skin_lab : (3,) tuple of float
+        Median CIELAB (D65) of forehead skin.
+    masks : mapping of str to (h, w) ndarray of bool
+        Named pixel masks (``"background"``, ...).
+    quality : mapping of str to bool
+        Quality flags; True means the problem is present.
+    camera : Camera or None
+        Intrinsics and pose relative to the head; None until the head stage registers it.
+    """
+
+    name: str
+    image_file: str
+    image_sha256: str
+    width_px: int
+    height_px: int
+    face_box_px: tuple[float, float, float, float]
+    landmarks_px: FloatArray = field(repr=False)
+    mm_per_px: float
+    skin_lab: tuple[float, float, float]
+    masks: Mapping[str, BoolArray] = field(repr=False)
+    quality: Mapping[str, bool]
+    camera: Camera | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "landmarks_px",
+            frozen(check_array("landmarks_px", self.landmarks_px, shape=(5, 2), dtype=np.float64)),
+        )
+        check_positive("mm_per_px", self.mm_per_px)
+        masks = {}
+        for key, mask in self.masks.items():
+            masks[key] = frozen(
+                check_array(
+                    f"masks[{key!r}]", mask, shape=(self.height_px, self.width_px), dtype=np.bool_
+                )
+            )
+        object.__setattr__(self, "masks", MappingProxyType(masks))
+        object.__setattr__(self, "quality", MappingProxyType(dict(self.quality)))
+
+
+@dataclass(frozen=True, slots=True)
+class HeadModel:
+    """A metric triangle mesh of the head in the head frame, with the scalp marked.
+
+    Parameters
+    ----------
+    vertices_mm : (v, 3) ndarray of float
+        Millimetres, head frame.
+    faces : (f, 3) ndarray of int
+        Vertex indices, counter-clockwise seen from outside.
+    scalp_faces : (f,) ndarray of bool
+        True on faces of the scalp (the surface that may be treated).
+    source : str
+        How the model was made, e.g. ``"ellipsoid fit to ANSUR II male means"``.
+    """
+
+    vertices_mm: PointsMM = field(repr=False)
+    faces: IntArray = field(repr=False)
+    scalp_faces: BoolArray = field(repr=False)
+    source: str
+    _cache: dict[str, FloatArray] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        v = check_array("vertices_mm", self.vertices_mm, shape=(None, 3), dtype=np.float64)
+        f = check_array("faces", self.faces, shape=(None, 3), dtype=np.int64)
+        s = check_array("scalp_faces", self.scalp_faces, shape=(len(f),), dtype=np.bool_)
+        if len(f) and (f.min() < 0 or f.max() >= len(v)):
+            raise PlanValidationError(f"faces must index vertices 0..{len(v) - 1}")
+        object.__setattr__(self, "vertices_mm", frozen(v))
+        object.__setattr__(self, "faces", frozen(f))
+        object.__setattr__(self, "scalp_faces", frozen(s))
+
+    @property
+    def triangles_mm(self) -> FloatArray:
+        """(f, 3, 3) corner positions of every face, millimetres."""
+        if "triangles" not in self._cache:
+            self._cache["triangles"] = frozen(self.vertices_mm[self.faces])
+        return self._cache["triangles"]
+
+    @property
+    def face_normals(self) -> UnitVectors:
+        """(f, 3) outward unit normals (counter-clockwise winding)."""
+        if "normals" not in self._cache:
+            t = self.triangles_mm
+            n = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
+            self._cache["normals"] = frozen(n / np.linalg.norm(n, axis=1, keepdims=True))
+        return self._cache["normals"]
+
+    @property
+    def face_areas_mm2(self) -> FloatArray:
+        """(f,) triangle areas, square millimetres."""
+        if "areas" not in self._cache:
+            t = self.triangles_mm
+            n = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
+            self._cache["areas"] = frozen(0.5 * np.linalg.norm(n, axis=1))
+        return self._cache["areas"]
+
+    @property
+    def scalp_area_mm2(self) -> float:
+        """Area of the scalp region, square millimetres."""
+        return float(self.face_areas_mm2[self.scalp_faces].sum())
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """A region of the design with its own target density and dot size.
+
+    Parameters
+    ----------
+    zone_id : int
+        Identifier used in ``Pattern.zone_id``.
+    name : str
+        Human name (``"hairline band"``, ``"main"``).
+    density_per_cm2 : float
+        Target impressions per square centimetre of scalp surface.
+    dot_diameter_mm : float
+        Planned healed dot diameter, millimetres.
+    """
+
+    zone_id: int
+    name: str
+    density_per_cm2: float
+    dot_diameter_mm: float
+
+    def __post_init__(self) -> None:
+        check_positive("density_per_cm2", self.density_per_cm2)
+        check_positive("dot_diameter_mm", self.dot_diameter_mm)
+
+
+@dataclass(frozen=True, slots=True)
+class Design:
+    """Hairline, zones and densities on the head surface.
+
+    Parameters
+    ----------
+    style : str
+        Hairline style name (``"natural"``, ``"soft"``, ``"defined"``).
+    hairline_mm : (k, 3) ndarray of float
+        Hairline control points on the head surface, client's right to left, mm, head frame.
+    band_width_mm : float
+        Depth of the transition band behind the hairline, millimetres.
+    lower_limit_mm : float
+        Lowest treated height (head-frame y) at the sides and back, millimetres.
+    zones : tuple of Zone
+        Zone 0 is the hairline band, zone 1 the main area.
+    """
+
+    style: str
+    hairline_mm: PointsMM = field(repr=False)
+    band_width_mm: float
+    lower_limit_mm: float
+    zones: tuple[Zone, ...]
+
+    def __post_init__(self) -> None:
+        hl = check_array("hairline_mm", self.hairline_mm, shape=(None, 3), dtype=np.float64)
+        if len(hl) < 3:
+            raise PlanValidationError(f"hairline_mm needs at least 3 control points, got {len(hl)}")
+        object.__setattr__(self, "hairline_mm", frozen(hl))
+        check_positive("band_width_mm", self.band_width_mm)
+        ids = [z.zone_id for z in self.zones]
+        if sorted(ids) != list(range(len(ids))):
+            raise PlanValidationError(f"zone ids must be 0..{len(ids) - 1}, got {ids}")
+
+
+_PATTERN_COLUMNS: tuple[tuple[str, tuple[int | None, ...], type[np.generic]], ...] = (
+    ("positions_mm", (None, 3), np.float64),
+    ("normals", (None, 3), np.float64),
+    ("dot_diameter_mm", (None,), np.float64),
+    ("fu_id", (None,), np.int64),
+    ("zone_id", (None,), np.int64),
+    ("session", (None,), np.int64),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """Impressions as columns: one row per pigment dot.
+
+    Parameters
+    ----------
+    positions_mm : (n, 3) ndarray of float
+        Dot centres on the head surface, millimetres, head frame.
+    normals : (n, 3) ndarray of float
+        Outward unit surface normals at the dots.
+    dot_diameter_mm : (n,) ndarray of float
+        Planned healed dot diameter, millimetres.
+    fu_id : (n,) ndarray of int
+        Follicular-unit id: dots sharing an id form one unit.
+    zone_id : (n,) ndarray of int
+        Design zone of each dot.
+    session : (n,) ndarray of int
+        Session index (0-based); 0 until the sessions stage assigns it.
+    """
+
+    positions_mm: PointsMM = field(repr=False)
+    normals: UnitVectors = field(repr=False)
+    dot_diameter_mm: FloatArray = field(repr=False)
+    fu_id: IntArray = field(repr=False)
+    zone_id: IntArray = field(repr=False)
+    session: IntArray = field(repr=False)
+
+    def __post_init__(self) -> None:
+        n = len(np.asarray(self.positions_mm))
+        for name, shape, dtype in _PATTERN_COLUMNS:
+            want = (n, *shape[1:])
+            object.__setattr__(
+                self, name, frozen(check_array(name, getattr(self, name), shape=want, dtype=dtype))
+            )
+
+    @classmethod
+    def column_names(cls) -> tuple[str, ...]:
+        """Names of the columns, in storage order."""
+        return tuple(name for name, _, _ in _PATTERN_COLUMNS)
+
+    def __len__(self) -> int:
+        """Number of impressions."""
+        return len(self.positions_mm)
+
+    def with_sessions(self, session: IntArray) -> "Pattern":
+        """Return a copy with the ``session`` column replaced.
+
+        Parameters
+        ----------
+        session : (n,) ndarray of int
+            New session index per impression.
+
+        Returns
+        -------
+        Pattern
+            A new pattern; this one is unchanged.
+        """
+        return Pattern(
+            self.positions_mm, self.normals, self.dot_diameter_mm, self.fu_id, self.zone_id, session
+        )
+
+    def __eq__(self, other: object) -> bool:
+        """Column-wise exact equality."""
+        if not isinstance(other, Pattern):
+            return NotImplemented
+        return all(
+            np.array_equal(getattr(self, c), getattr(other, c)) for c in self.column_names()
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPlan:
+    """One treatment session.
+
+    Parameters
+    ----------
+    index : int
+        0-based session index.
+    cumulative_fraction : float
+        Share of all impressions placed once this session is done (0–1].
+    impression_count : int
+        Impressions placed in this session.
+    dilution_water_parts : float
+        Dilution as water : pigment by volume (``18`` means 18:1).
+    needle_diameter_mm : float
+        Needle diameter, millimetres.
+    depth_setting_mm : float
+        Needle depth set on the device, millimetres.
+    day_window : tuple of int
+        Earliest and latest day of the session, counted from the first session (day 0).
+    estimated_hours : tuple of float
+        Low and high estimate of the session's duration, hours.
+    """
+
+    index: int
+    cumulative_fraction: float
+    impression_count: int
+    dilution_water_parts: float
+    needle_diameter_mm: float
+    depth_setting_mm: float
+    day_window: tuple[int, int]
+    estimated_hours: tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Everything known about one client's treatment; stages fill it in order.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of every random choice in the plan.
+    views : tuple of View
+        Analysed photos.
+    head : HeadModel or None
+        The head model, once fitted.
+    design : Design or None
+        Hairline, zones and densities.
+    pattern : Pattern or None
+        The impressions.
+    sessions : tuple of SessionPlan
+        Sessions, once split.
+    defaults_used : tuple of str
+        Names of the ``smpstudio.domain.DEFAULTS`` entries the plan relies on.
+    """
+
+    seed: int
+    views: tuple[View, ...] = ()
+    head: HeadModel | None = None
+    design: Design | None = None
+    pattern: Pattern | None = None
+    sessions: tuple[SessionPlan, ...] = ()
+    defaults_used: tuple[str, ...] = ()
+
+    @property
+    def stages_done(self) -> tuple[str, ...]:
+        """Names of the stages whose output the plan holds, in pipeline order."""
+        done = [
+            ("analyse", bool(self.views)),
+            ("head", self.head is not None),
+            ("design", self.design is not None),
+            ("pattern", self.pattern is not None),
+            ("sessions", bool(self.sessions)),
+        ]
+        return tuple(name for name, ok in done if ok)
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """One session's impressions in the order a device executes them.
+
+    Parameters
+    ----------
+    session_index : int
+        0-based session index.
+    impression_index : (m,) ndarray of int
+        Row of each impression in the plan's pattern, in execution order.
+    positions_mm : (m, 3) ndarray of float
+        Targets on the skin surface, millimetres, head frame.
+    approach : (m, 3) ndarray of float
+        Unit needle direction (into the skin: the inward surface normal).
+    depth_setting_mm : float
+        Needle depth set on the device, millimetres.
+    needle_diameter_mm : float
+        Needle diameter, millimetres.
+    dwell_ms : float
+        Time at each impression, milliseconds.
+    dilution_water_parts : float
+        Pigment dilution, water : pigment by volume.
+    """
+
+    session_index: int
+    impression_index: IntArray = field(repr=False)
+    positions_mm: PointsMM = field(repr=False)
+    approach: UnitVectors = field(repr=False)
+    depth_setting_mm: float
+    needle_diameter_mm: float
+    dwell_ms: float
+    dilution_water_parts: float
+
+    def __post_init__(self) -> None:
+        idx = check_array("impression_index", self.impression_index, shape=(None,), dtype=np.int64)
+        m = len(idx)
+        pos = check_array("positions_mm", self.positions_mm, shape=(m, 3), dtype=np.float64)
+        app = check_array("approach", self.approach, shape=(m, 3), dtype=np.float64)
+        object.__setattr__(self, "impression_index", frozen(idx))
+        object.__setattr__(self, "positions_mm", frozen(pos))
+        object.__setattr__(self, "approach", frozen(app))
+
+    def __len__(self) -> int:
+        """Number of impressions."""
+        return len(self.impression_index)

@@ -1,0 +1,229 @@
+"""Hairline and treated region on the head surface.
+
+The hairline is a row of control points on the surface, from the client's right temple
+over the forehead to the left temple. Between control points it is interpolated in a
+cylindrical chart around the head's vertical axis: azimuth φ = atan2(x, z) (0 in front,
+positive to the client's left) and height y. A surface point is behind the hairline when
+its height is at least the hairline's height at its azimuth; outside the hairline's azimuth
+range the treated region reaches down to ``lower_limit_mm``.
+"""
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from smpstudio._typing import BoolArray, FloatArray, IntArray, PointsMM
+from smpstudio.core import Design, HeadModel, Zone
+from smpstudio.domain import DEFAULTS
+from smpstudio.head import cast_rays_mm
+
+HAIRLINE_STYLES = ("natural", "soft", "defined")
+"""Hairline style names a design may carry."""
+SIDE_AZIMUTH_DEG = 80.0
+"""Azimuth of the lowest hairline control points, at the temples, degrees from the front."""
+_CURVE_SAMPLES = 241
+
+
+def surface_at(head: HeadModel, azimuth_rad: FloatArray, height_mm: FloatArray) -> PointsMM:
+    """Surface points at given azimuths and heights (ray cast outward from the y axis).
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+    azimuth_rad : (n,) ndarray of float
+        Azimuth φ = atan2(x, z), radians.
+    height_mm : (n,) ndarray of float
+        Head-frame y, millimetres.
+
+    Returns
+    -------
+    (n, 3) ndarray of float
+        Points on the outer surface, millimetres; NaN where the ray misses.
+    """
+    az = np.asarray(azimuth_rad, dtype=np.float64)
+    y = np.asarray(height_mm, dtype=np.float64)
+    origins = np.column_stack([np.zeros_like(y), y, np.zeros_like(y)])
+    directions = np.column_stack([np.sin(az), np.zeros_like(az), np.cos(az)])
+    return cast_rays_mm(head, origins, directions)
+
+
+def point_up_surface_mm(head: HeadModel, x_mm: float, start_y_mm: float, arc_mm: float) -> PointsMM:
+    """The front-surface point an arc length ``arc_mm`` above height ``start_y_mm``.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+    x_mm : float
+        The vertical plane ``x = x_mm`` the arc runs in, millimetres.
+    start_y_mm : float
+        Height where the arc starts, millimetres.
+    arc_mm : float
+        Length along the surface, millimetres (as a tape laid on the forehead).
+
+    Returns
+    -------
+    (3,) ndarray of float
+        The end point on the surface, millimetres, head frame.
+    """
+    heights = np.linspace(start_y_mm, start_y_mm + arc_mm, _CURVE_SAMPLES)
+    origins = np.column_stack([np.full_like(heights, x_mm), heights, np.zeros_like(heights)])
+    directions = np.tile([0.0, 0.0, 1.0], (len(heights), 1))
+    curve = cast_rays_mm(head, origins, directions)
+    curve = curve[np.all(np.isfinite(curve), axis=1)]
+    arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(curve, axis=0), axis=1))])
+    return np.array([np.interp(arc_mm, arc, curve[:, i]) for i in range(3)])
+
+
+def rule_of_eight_hairline(head: HeadModel) -> PointsMM:
+    """Hairline control points by the "rule of 8", placed on the head surface.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface the points are placed on.
+
+    Returns
+    -------
+    (5, 3) ndarray of float
+        Right temple, right frontotemporal point, mid-frontal point, left frontotemporal
+        point, left temple; millimetres, head frame.
+
+    Notes
+    -----
+    Mid-frontal point 80 mm above mid-glabella; frontotemporal points on the lateral
+    epicanthal lines, 80 mm above the lateral canthi ([Garg2017], ``domain.md`` §4); both
+    distances are arc lengths along the surface, as measured with a tape. Temple points at
+    ``SIDE_AZIMUTH_DEG`` on the lower scalp limit.
+    """
+    half = DEFAULTS["lateral_canthus_half_width_mm"].value
+    mfp = point_up_surface_mm(
+        head, 0.0, DEFAULTS["glabella_height_above_frankfort_mm"].value,
+        DEFAULTS["hairline_mfp_above_glabella_mm"].value,
+    )
+    canthus_y = DEFAULTS["eye_height_above_frankfort_mm"].value
+    ft_arc = DEFAULTS["hairline_frontotemporal_above_canthus_mm"].value
+    right_ft = point_up_surface_mm(head, -half, canthus_y, ft_arc)
+    left_ft = point_up_surface_mm(head, half, canthus_y, ft_arc)
+    side = np.radians(SIDE_AZIMUTH_DEG)
+    lower = DEFAULTS["scalp_lower_limit_above_frankfort_mm"].value
+    temples = surface_at(head, np.array([-side, side]), np.array([lower, lower]))
+    return np.vstack([temples[0], right_ft, mfp, left_ft, temples[1]])
+
+
+def _chart(points_mm: PointsMM) -> tuple[FloatArray, FloatArray]:
+    pts = np.asarray(points_mm, dtype=np.float64)
+    return np.arctan2(pts[:, 0], pts[:, 2]), pts[:, 1]
+
+
+def hairline_curve_mm(head: HeadModel, design: Design) -> PointsMM:
+    """The hairline as a dense polyline on the surface, right temple to left temple.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+    design : Design
+        Holds the control points.
+
+    Returns
+    -------
+    (241, 3) ndarray of float
+        Points on the surface, millimetres, head frame.
+    """
+    az, y = _chart(design.hairline_mm)
+    samples = np.linspace(az[0], az[-1], _CURVE_SAMPLES)
+    return surface_at(head, samples, np.interp(samples, az, y))
+
+
+def treated_region(design: Design, points_mm: PointsMM) -> BoolArray:
+    """Which surface points lie behind the hairline and above the lower scalp limit.
+
+    Parameters
+    ----------
+    design : Design
+        Hairline control points and lower limit.
+    points_mm : (n, 3) ndarray of float
+        Points on the head surface, millimetres, head frame.
+
+    Returns
+    -------
+    (n,) ndarray of bool
+        True inside the treated region.
+    """
+    az_c, y_c = _chart(design.hairline_mm)
+    az, y = _chart(points_mm)
+    inside_range = (az >= az_c[0]) & (az <= az_c[-1])
+    limit = np.where(inside_range, np.interp(az, az_c, y_c), design.lower_limit_mm)
+    return (y >= limit) & (y >= design.lower_limit_mm)
+
+
+def zone_of_points(head: HeadModel, design: Design, points_mm: PointsMM) -> IntArray:
+    """Zone id of each surface point: 0 hairline band, 1 main, -1 not treated.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+    design : Design
+        Hairline, band width and lower limit.
+    points_mm : (n, 3) ndarray of float
+        Points on the head surface, millimetres, head frame.
+
+    Returns
+    -------
+    (n,) ndarray of int
+        Zone ids.
+
+    Notes
+    -----
+    The band holds the points within ``band_width_mm`` (straight-line distance) of the
+    front hairline curve; the sides and back have no band.
+    """
+    pts = np.asarray(points_mm, dtype=np.float64)
+    zone = np.full(len(pts), -1, dtype=np.int64)
+    inside = treated_region(design, pts)
+    curve = hairline_curve_mm(head, design)
+    curve = curve[np.all(np.isfinite(curve), axis=1)]
+    near, _ = cKDTree(curve).query(pts[inside], distance_upper_bound=design.band_width_mm)
+    zone[inside] = np.where(np.isfinite(near), 0, 1)
+    return zone
+
+
+def default_design(head: HeadModel, *, style: str = "natural") -> Design:
+    """A starting design: rule-of-8 hairline, a soft band and a main zone.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface the hairline is placed on.
+    style : {"natural", "soft", "defined"}, optional
+        Hairline style name. Default "natural".
+
+    Returns
+    -------
+    Design
+        Zone 0 "hairline band" at ``hairline_band_density_fraction`` of the main density
+        with ``hairline_dot_diameter_mm`` dots; zone 1 "main" at
+        ``impression_density_per_cm2`` with ``dot_diameter_mm`` dots.
+
+    Raises
+    ------
+    ValueError
+        If ``style`` is not one of ``HAIRLINE_STYLES``.
+    """
+    if style not in HAIRLINE_STYLES:
+        raise ValueError(f"style must be one of {HAIRLINE_STYLES}, got {style!r}")
+    density = DEFAULTS["impression_density_per_cm2"].value
+    return Design(
+        style=style,
+        hairline_mm=rule_of_eight_hairline(head),
+        band_width_mm=DEFAULTS["hairline_band_width_mm"].value,
+        lower_limit_mm=DEFAULTS["scalp_lower_limit_above_frankfort_mm"].value,
+        zones=(
+            Zone(0, "hairline band",
+                 density * DEFAULTS["hairline_band_density_fraction"].value,
+                 DEFAULTS["hairline_dot_diameter_mm"].value),
+            Zone(1, "main", density, DEFAULTS["dot_diameter_mm"].value),
+        ),
+    )

@@ -1,0 +1,163 @@
+"""Domain constants and tolerances, each named and cited.
+
+Every number that describes anatomy, technique or a device default lives here. A value
+with a source cites ``shared/docs/domain.md`` by section and reference key. A value for
+which no source exists is marked ``unsourced``: it is a named default the practitioner can
+edit, and every plan lists the unsourced defaults it used so that the user sees them.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "ANSUR_FEMALE",
+    "ANSUR_MALE",
+    "DEFAULTS",
+    "SURFACE_TOLERANCE_MM",
+    "AnsurHead",
+    "Default",
+    "Sex",
+]
+
+Sex = Literal["male", "female"]
+
+
+@dataclass(frozen=True, slots=True)
+class Default:
+    """A named, editable default value with its unit and source.
+
+    Parameters
+    ----------
+    name : str
+        Identifier, as used in plans and on screen.
+    value : float
+        The default value, in ``unit``.
+    unit : str
+        Unit of ``value`` (``"mm"``, ``"1/cm^2"``, ``"days"`` ...).
+    source : str or None
+        ``domain.md`` section and reference key, or None where no source exists
+        (then the value is *unsourced* and shown as such).
+    note : str
+        What the value means, in one line.
+    """
+
+    name: str
+    value: float
+    unit: str
+    source: str | None
+    note: str
+
+    @property
+    def is_unsourced(self) -> bool:
+        """True where no published source backs the value."""
+        return self.source is None
+
+
+@dataclass(frozen=True, slots=True)
+class AnsurHead:
+    """Mean head measurements of one sex from ANSUR II (2012), in millimetres.
+
+    Computed from the public release in ``shared/data/anthropometry/ansur2/``
+    (``tests/core/test_domain.py`` recomputes them). US Army, public domain.
+    """
+
+    head_breadth_mm: float
+    head_length_mm: float
+    head_circumference_mm: float
+    tragion_to_top_of_head_mm: float
+    interpupillary_breadth_mm: float
+
+
+ANSUR_MALE = AnsurHead(154.33, 199.50, 574.37, 131.15, 64.016)
+"""ANSUR II male means, 4,082 subjects (``interpupillarybreadth`` is stored in 0.1 mm)."""
+ANSUR_FEMALE = AnsurHead(147.77, 189.82, 561.12, 126.48, 61.708)
+"""ANSUR II female means, 1,986 subjects."""
+
+SURFACE_TOLERANCE_MM = 0.01
+"""How far an impression may lie from the head surface and still count as on it."""
+
+
+def _d(name: str, value: float, unit: str, source: str | None, note: str) -> Default:
+    return Default(name, value, unit, source, note)
+
+
+DEFAULTS: dict[str, Default] = {
+    d.name: d
+    for d in (
+        # --- photo and camera -------------------------------------------------------------
+        _d("portrait_focal_length_mm", 85.0, "mm (35 mm equivalent)",
+           "domain.md §9 [MyHairline] (85–105 mm portrait lens, grade C)",
+           "assumed lens when a photo carries no focal length in EXIF"),
+        # --- placing the face on the head frame -------------------------------------------
+        _d("eye_height_above_frankfort_mm", 9.0, "mm", None,
+           "height of the pupils above the Frankfort horizontal (orbitale lies just below)"),
+        _d("eye_forward_of_tragion_mm", 78.0, "mm", None,
+           "distance of the pupils in front of the tragia, along z"),
+        _d("glabella_height_above_frankfort_mm", 22.0, "mm", None,
+           "height of mid-glabella above the Frankfort horizontal"),
+        _d("head_centre_forward_of_tragion_mm", -8.0, "mm", None,
+           "z of the fitted skull ellipsoid's centre (negative: behind the tragia)"),
+        _d("head_centre_height_above_tragion_mm", 30.0, "mm", None,
+           "y of the fitted skull ellipsoid's centre above the Frankfort horizontal"),
+        # --- scalp and hairline (domain.md §4) -------------------------------------------
+        _d("hairline_mfp_above_glabella_mm", 80.0, "mm",
+           "domain.md §4 [Garg2017] rule of 8",
+           "mid-frontal point height above mid-glabella"),
+        _d("hairline_frontotemporal_above_canthus_mm", 80.0, "mm",
+           "domain.md §4 [Garg2017] rule of 8",
+           "frontotemporal points above the lateral canthi, on the lateral epicanthal lines"),
+        _d("lateral_canthus_half_width_mm", 45.0, "mm", None,
+           "half the distance between the lateral canthi (epicanthal lines)"),
+        _d("hairline_band_width_mm", 10.0, "mm",
+           "domain.md §4 [AestheticMed-Agrawal], [Kamol] (single units in ≈ first 1 cm)",
+           "depth of the soft transition band behind the hairline"),
+        _d("scalp_lower_limit_above_frankfort_mm", 25.0, "mm", None,
+           "lowest treated height at the sides and back of the head"),
+        # --- pattern (domain.md §2.3, §5.2) ----------------------------------------------
+        _d("impression_density_per_cm2", 100.0, "1/cm^2",
+           "domain.md §2.3 [Bernstein1997] (≈1 FU/mm²) and §5.2 (dots ≈1 mm apart)",
+           "target impression density behind the hairline band"),
+        _d("hairline_band_density_fraction", 0.5, "fraction", None,
+           "density of the hairline band relative to the main zone"),
+        _d("dot_diameter_mm", 0.12, "mm",
+           "domain.md §5.2 [Gerow-DotSize] (healed 0.10–0.15 mm)",
+           "planned healed dot diameter in the main zone"),
+        _d("hairline_dot_diameter_mm", 0.10, "mm",
+           "domain.md §5.2 [Gerow-DotSize]; §4 single-needle softening [RobJames-Needle]",
+           "planned healed dot diameter in the hairline band"),
+        # --- sessions (domain.md §5.3, §5.4) ---------------------------------------------
+        _d("session_count", 3, "sessions", "domain.md §5.3 [Liu2025]",
+           "number of sessions"),
+        _d("first_session_share", 0.30, "fraction", "domain.md §5.3 [Liu2025]",
+           "cumulative share of impressions after session 1"),
+        _d("second_session_share", 0.70, "fraction", "domain.md §5.3 [Liu2025]",
+           "cumulative share of impressions after session 2"),
+        _d("first_session_dilution_water_parts", 20.0, "water:pigment",
+           "domain.md §5.4 [TABA-Course] (example ratio; no published mapping, §6.4)",
+           "dilution of session 1, the lightest (§5.4: start light)"),
+        _d("later_session_dilution_water_parts", 18.0, "water:pigment",
+           "domain.md §5.4 [TABA-Course] (example ratio; no published mapping, §6.4)",
+           "dilution of the later sessions"),
+        _d("session_interval_min_days", 10, "days", "domain.md §5.3 [Bip-Jara]",
+           "shortest interval between sessions"),
+        _d("session_interval_max_days", 14, "days", "domain.md §5.3 [Bip-Jara]",
+           "longest interval between sessions"),
+        _d("impressions_per_hour_low", 3500.0, "1/h", "domain.md §5.3 [Gerow-HairsPerSession]",
+           "slow end of manual impression rate"),
+        _d("impressions_per_hour_high", 7000.0, "1/h", "domain.md §5.3 [Gerow-HairsPerSession]",
+           "fast end of manual impression rate"),
+        _d("needle_diameter_mm", 0.20, "mm", "domain.md §5.1 [RobJames-Needle] (1RL 0603)",
+           "needle diameter (single round liner)"),
+        _d("needle_depth_setting_mm", 0.8, "mm",
+           "domain.md §2.2 trainer settings 0.5–1.5 mm [DoctorStudio-Migration]",
+           "needle travel set on the device (not the final pigment depth)"),
+        _d("needle_depth_limit_mm", 1.5, "mm",
+           "domain.md §2.2 (upper end of trainer settings; deeper risks blow-out, §5.8)",
+           "largest depth setting the safety check accepts"),
+        _d("needle_dwell_ms", 40.0, "ms", None,
+           "time the needle stays at one impression"),
+        _d("min_impression_spacing_mm", 0.3, "mm", None,
+           "smallest centre-to-centre spacing the safety check accepts (blow-out risk, §5.8)"),
+    )
+}
+"""Every named default, by name."""

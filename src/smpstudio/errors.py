@@ -1,0 +1,93 @@
+"""Exceptions raised by SMP Studio.
+
+Every error says what was wrong, where (argument, field or file) and, where it helps, what
+to do. Only ``cli.py`` maps them to exit codes.
+"""
+
+from pathlib import Path
+
+__all__ = [
+    "ImageReadError",
+    "InputFolderError",
+    "NoFaceFoundError",
+    "PlanFormatError",
+    "PlanValidationError",
+    "ProgramSafetyError",
+    "SMPError",
+    "StageOrderError",
+    "UnitsError",
+]
+
+
+class SMPError(Exception):
+    """Base class of every error SMP Studio raises on purpose."""
+
+
+class InputFolderError(SMPError):
+    """A photos folder is missing, not a folder, or holds no usable image."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class ImageReadError(SMPError):
+    """An image file cannot be decoded, or is too large or too small to analyse."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot read image {path}: {reason}")
+
+
+class NoFaceFoundError(SMPError):
+    """No face was found in a photo that needs one (registration uses the face)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"no face found in {path}: a frontal photo with the whole face visible is needed "
+            "to place the head model"
+        )
+
+
+class UnitsError(SMPError):
+    """A length has no unit, or a unit that cannot be right for a human head."""
+
+
+class PlanFormatError(SMPError):
+    """A plan file cannot be read: malformed JSON, a wrong or missing field, a missing array,
+    or a format version this release does not know.
+    """
+
+    def __init__(self, path: Path, field: str, reason: str) -> None:
+        self.path = path
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{path}: field '{field}': {reason}")
+
+
+class PlanValidationError(SMPError):
+    """A value breaks a rule of the plan (a shape, a range, a missing stage)."""
+
+
+class StageOrderError(SMPError):
+    """A stage was run before the stage whose output it needs."""
+
+    def __init__(self, stage: str, needs: str, path: Path) -> None:
+        self.stage = stage
+        self.needs = needs
+        self.path = path
+        super().__init__(
+            f"{path}: '{stage}' needs the output of '{needs}', which this plan does not have yet; "
+            f"run 'smp {needs}' first"
+        )
+
+
+class ProgramSafetyError(SMPError):
+    """A device program breaks a safety limit; carries every violation found."""
+
+    def __init__(self, violations: list[str]) -> None:
+        self.violations = violations
+        super().__init__("device program failed its safety check:\n- " + "\n- ".join(violations))

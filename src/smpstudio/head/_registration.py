@@ -1,0 +1,135 @@
+"""Register a frontal photo to the head frame from its five face landmarks."""
+
+import dataclasses
+
+import cv2
+import numpy as np
+
+from smpstudio._typing import PointsMM
+from smpstudio.core import Camera, RigidTransform, View
+from smpstudio.domain import DEFAULTS
+from smpstudio.errors import PlanValidationError
+
+FULL_FRAME_DIAGONAL_MM = 43.27
+"""Diagonal of a 36 × 24 mm frame, the reference of 35 mm-equivalent focal lengths."""
+MAX_REPROJECTION_RMS_PX_PER_IPD = 0.12
+"""Largest landmark reprojection RMS, as a fraction of the IPD in pixels, before a
+registration is flagged ``registration_poor``."""
+
+# Right eye, left eye, nose tip, right and left mouth corner, relative to the midpoint of the
+# eyes, in cm: MediaPipe canonical face model landmarks (33+133)/2, (362+263)/2, 1, 61, 291
+# (google-ai-edge/mediapipe canonical_face_model.obj, Apache-2.0). The model's axes agree
+# with the head frame (x to the client's left, y up, z forward).
+_CANONICAL_FACE_CM = np.array(
+    [
+        [-3.1511455, 0.0, 0.0],
+        [3.1511455, 0.0, 0.0],
+        [0.0, -3.751483, 4.009941],
+        [-2.456206, -6.967239, 0.818221],
+        [2.456206, -6.967239, 0.818221],
+    ]
+)
+_CANONICAL_IPD_CM = 2 * 3.1511455
+
+
+def face_template_mm(interpupillary_mm: float) -> PointsMM:
+    """Head-frame positions of the five face landmarks.
+
+    Parameters
+    ----------
+    interpupillary_mm : float
+        Distance between the pupils, millimetres; scales the canonical face.
+
+    Returns
+    -------
+    (5, 3) ndarray of float
+        Right eye, left eye, nose tip, right and left mouth corner, millimetres, head frame.
+
+    Notes
+    -----
+    The eye midpoint is placed ``eye_height_above_frankfort_mm`` above the Frankfort
+    horizontal and ``eye_forward_of_tragion_mm`` in front of the tragia (unsourced defaults).
+
+    Examples
+    --------
+    >>> t = face_template_mm(64.0)
+    >>> float(t[1, 0] - t[0, 0])
+    64.0
+    """
+    scale = interpupillary_mm / _CANONICAL_IPD_CM
+    eyes = np.array(
+        [0.0, DEFAULTS["eye_height_above_frankfort_mm"].value,
+         DEFAULTS["eye_forward_of_tragion_mm"].value]
+    )
+    return _CANONICAL_FACE_CM * scale + eyes
+
+
+def default_focal_px(width_px: int, height_px: int) -> float:
+    """Focal length in pixels of the default portrait lens for a photo of this size.
+
+    Parameters
+    ----------
+    width_px, height_px : int
+        Photo size, pixels.
+
+    Returns
+    -------
+    float
+        ``portrait_focal_length_mm`` (35 mm equivalent) expressed in pixels.
+
+    Examples
+    --------
+    >>> round(default_focal_px(450, 550), 1)
+    1396.7
+    """
+    diagonal_px = float(np.hypot(width_px, height_px))
+    return DEFAULTS["portrait_focal_length_mm"].value * diagonal_px / FULL_FRAME_DIAGONAL_MM
+
+
+def register_frontal_view(view: View, *, interpupillary_mm: float) -> View:
+    """Give a frontal view a camera whose pose maps the head frame onto the photo.
+
+    Parameters
+    ----------
+    view : View
+        An analysed view (landmarks in pixels).
+    interpupillary_mm : float
+        The interpupillary distance used for scale, millimetres.
+
+    Returns
+    -------
+    View
+        A copy of ``view`` with ``camera`` set and a ``registration_poor`` quality flag.
+
+    Raises
+    ------
+    PlanValidationError
+        If no pose puts the face in front of the camera.
+
+    Notes
+    -----
+    Perspective-n-point (SQPnP) on the five landmarks against :func:`face_template_mm`,
+    with the default portrait focal length and the principal point at the image centre.
+    """
+    f_px = default_focal_px(view.width_px, view.height_px)
+    k = np.array([[f_px, 0, view.width_px / 2], [0, f_px, view.height_px / 2], [0, 0, 1.0]])
+    template = face_template_mm(interpupillary_mm)
+    ok, rvec, tvec = cv2.solvePnP(
+        template, view.landmarks_px, k, None, flags=cv2.SOLVEPNP_SQPNP
+    )
+    if not ok or tvec[2, 0] <= 0:
+        raise PlanValidationError(f"view '{view.name}': no camera pose puts the face in front")
+    rotation, _ = cv2.Rodrigues(rvec)
+    camera = Camera(
+        f_px, f_px, view.width_px / 2, view.height_px / 2,
+        RigidTransform.from_rotation_translation(
+            rotation, tvec[:, 0], f"camera:{view.name}", "head"
+        ),
+    )
+    projected, _ = camera.project(template)
+    rms = float(np.sqrt(np.mean(np.sum((projected - view.landmarks_px) ** 2, axis=1))))
+    ipd_px = float(np.hypot(*(view.landmarks_px[1] - view.landmarks_px[0])))
+    quality = dict(view.quality) | {
+        "registration_poor": rms > MAX_REPROJECTION_RMS_PX_PER_IPD * ipd_px
+    }
+    return dataclasses.replace(view, camera=camera, quality=quality)

@@ -1,0 +1,426 @@
+"""Stage runners: read a plan folder, run one stage's pure function, write the result.
+
+This is the file-system edge of the pipeline; ``cli.py`` (and later the studio) call it.
+A plan folder holds ``plan.json``, its array file, ``photos/`` (copies of the inputs),
+``preview/`` and ``programs/``.
+"""
+
+import dataclasses
+import json
+import shutil
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+
+import cv2
+import jsonschema
+import numpy as np
+
+from smpstudio.analysis import analyse_photo, list_photos, read_photo
+from smpstudio.core import PLAN_FILE_NAME, Plan, load_plan, save_plan
+from smpstudio.core._atomic import write_bytes_atomic
+from smpstudio.design import default_design
+from smpstudio.domain import ANSUR_FEMALE, ANSUR_MALE, DEFAULTS, Sex
+from smpstudio.errors import ImageReadError, InputFolderError, StageOrderError
+from smpstudio.head import fit_ellipsoid_head, register_frontal_view
+from smpstudio.pattern import synthesize_impressions
+from smpstudio.program import (
+    build_program,
+    check_program_safety,
+    program_document,
+)
+from smpstudio.render import render_preview
+from smpstudio.sessions import split_sessions
+
+__all__ = [
+    "STAGES",
+    "program_schema",
+    "run_analyse",
+    "run_design",
+    "run_head",
+    "run_pattern",
+    "run_plan",
+    "run_preview",
+    "run_program",
+    "run_sessions",
+    "unsourced_defaults",
+]
+
+STAGES = ("analyse", "head", "design", "pattern", "sessions", "preview", "program")
+"""Pipeline stages in order."""
+
+_STAGE_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "head": (
+        "portrait_focal_length_mm",
+        "eye_height_above_frankfort_mm",
+        "eye_forward_of_tragion_mm",
+        "head_centre_forward_of_tragion_mm",
+        "head_centre_height_above_tragion_mm",
+        "scalp_lower_limit_above_frankfort_mm",
+    ),
+    "design": (
+        "glabella_height_above_frankfort_mm",
+        "hairline_mfp_above_glabella_mm",
+        "hairline_frontotemporal_above_canthus_mm",
+        "lateral_canthus_half_width_mm",
+        "hairline_band_width_mm",
+        "impression_density_per_cm2",
+        "hairline_band_density_fraction",
+        "dot_diameter_mm",
+        "hairline_dot_diameter_mm",
+    ),
+    "sessions": (
+        "session_count",
+        "first_session_share",
+        "second_session_share",
+        "first_session_dilution_water_parts",
+        "later_session_dilution_water_parts",
+        "session_interval_min_days",
+        "session_interval_max_days",
+        "impressions_per_hour_low",
+        "impressions_per_hour_high",
+        "needle_diameter_mm",
+        "needle_depth_setting_mm",
+    ),
+}
+_STAGE_SEED_KEYS = {"pattern": 4, "sessions": 5}
+
+
+def _rng(plan: Plan, stage: str) -> np.random.Generator:
+    return np.random.default_rng([plan.seed, _STAGE_SEED_KEYS[stage]])
+
+
+def _with_defaults(plan: Plan, stage: str, **changes: object) -> Plan:
+    used = tuple(dict.fromkeys((*plan.defaults_used, *_STAGE_DEFAULTS.get(stage, ()))))
+    return dataclasses.replace(plan, defaults_used=used, **changes)  # type: ignore[arg-type]
+
+
+def _load_after(folder: Path, stage: str, needs: str) -> Plan:
+    if not (folder / PLAN_FILE_NAME).is_file():
+        raise StageOrderError(stage, "analyse", folder)
+    plan = load_plan(folder)
+    if needs not in plan.stages_done:
+        raise StageOrderError(stage, needs, folder)
+    return plan
+
+
+def unsourced_defaults(plan: Plan) -> list[str]:
+    """Describe the unsourced defaults a plan relies on, one line each.
+
+    Parameters
+    ----------
+    plan : Plan
+        Any plan.
+
+    Returns
+    -------
+    list of str
+        ``"name = value unit (note)"`` for every default without a published source.
+    """
+    lines = []
+    for name in plan.defaults_used:
+        d = DEFAULTS[name]
+        if d.is_unsourced:
+            lines.append(f"{d.name} = {d.value:g} {d.unit} ({d.note})")
+    return lines
+
+
+def run_analyse(
+    photos_dir: Path,
+    out_dir: Path,
+    *,
+    seed: int = 0,
+    sex: Sex = "male",
+    interpupillary_mm: float | None = None,
+) -> Plan:
+    """Analyse every photo in ``photos_dir`` and start a plan in ``out_dir``.
+
+    Parameters
+    ----------
+    photos_dir : Path
+        Folder of one client's photos.
+    out_dir : Path
+        Plan folder to create or overwrite.
+    seed : int, optional
+        Seed for every later random choice.
+    sex : {"male", "female"}, optional
+        Selects ANSUR II means where the client was not measured.
+    interpupillary_mm : float, optional
+        Measured interpupillary distance, millimetres.
+
+    Returns
+    -------
+    Plan
+        The new plan, also written to ``out_dir``.
+
+    Raises
+    ------
+    InputFolderError
+        If ``photos_dir`` is missing, not a folder, or holds no photo.
+    ImageReadError, NoFaceFoundError
+        For the first photo that cannot be used (nothing is written then).
+    """
+    if not photos_dir.exists():
+        raise InputFolderError(photos_dir, "folder does not exist")
+    if not photos_dir.is_dir():
+        raise InputFolderError(photos_dir, "is a file, not a folder of photos")
+    photos = list_photos(photos_dir)
+    if not photos:
+        raise InputFolderError(
+            photos_dir, "holds no photos (looked for .jpg, .jpeg, .png, .tif, .tiff, .webp)"
+        )
+    views = []
+    images = []
+    for path in photos:
+        image, sha = read_photo(path)
+        views.append(
+            analyse_photo(
+                image,
+                name=path.stem,
+                image_file=f"photos/{path.name}",
+                image_sha256=sha,
+                sex=sex,
+                interpupillary_mm=interpupillary_mm,
+            )
+        )
+        images.append(path)
+    names = [v.name for v in views]
+    if len(set(names)) != len(names):
+        raise InputFolderError(photos_dir, f"two photos share a name stem: {sorted(names)}")
+    (out_dir / "photos").mkdir(parents=True, exist_ok=True)
+    for path in images:
+        shutil.copyfile(path, out_dir / "photos" / path.name)
+    plan = Plan(seed=seed, views=tuple(views))
+    save_plan(plan, out_dir)
+    return plan
+
+
+def run_head(out_dir: Path, *, sex: Sex = "male", interpupillary_mm: float | None = None) -> Plan:
+    """Fit the head model and register every view to it.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Plan folder after ``analyse``.
+    sex : {"male", "female"}, optional
+        Which ANSUR II means size the head.
+    interpupillary_mm : float, optional
+        Measured interpupillary distance, millimetres (else the ANSUR II mean).
+
+    Returns
+    -------
+    Plan
+        The updated plan, also written.
+    """
+    plan = _load_after(out_dir, "head", "analyse")
+    ipd = interpupillary_mm or (ANSUR_MALE if sex == "male" else ANSUR_FEMALE
+                                ).interpupillary_breadth_mm
+    views = tuple(register_frontal_view(v, interpupillary_mm=ipd) for v in plan.views)
+    plan = _with_defaults(plan, "head", head=fit_ellipsoid_head(sex), views=views)
+    save_plan(plan, out_dir)
+    return plan
+
+
+def run_design(out_dir: Path, *, style: str = "natural") -> Plan:
+    """Place a default design (rule-of-8 hairline, band and main zone) on the head.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Plan folder after ``head``.
+    style : {"natural", "soft", "defined"}, optional
+        Hairline style.
+
+    Returns
+    -------
+    Plan
+        The updated plan, also written.
+    """
+    plan = _load_after(out_dir, "design", "head")
+    assert plan.head is not None
+    plan = _with_defaults(plan, "design", design=default_design(plan.head, style=style))
+    save_plan(plan, out_dir)
+    return plan
+
+
+def run_pattern(out_dir: Path) -> Plan:
+    """Synthesise the impressions of the design.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Plan folder after ``design``.
+
+    Returns
+    -------
+    Plan
+        The updated plan, also written.
+    """
+    plan = _load_after(out_dir, "pattern", "design")
+    assert plan.head is not None and plan.design is not None
+    pattern = synthesize_impressions(plan.head, plan.design, rng=_rng(plan, "pattern"))
+    plan = _with_defaults(plan, "pattern", pattern=pattern, sessions=())
+    save_plan(plan, out_dir)
+    return plan
+
+
+def run_sessions(out_dir: Path, *, session_count: int | None = None) -> Plan:
+    """Split the impressions into sessions.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Plan folder after ``pattern``.
+    session_count : int, optional
+        Number of sessions (default ``session_count`` from the domain defaults).
+
+    Returns
+    -------
+    Plan
+        The updated plan, also written.
+    """
+    plan = _load_after(out_dir, "sessions", "pattern")
+    assert plan.pattern is not None
+    count = session_count or int(DEFAULTS["session_count"].value)
+    pattern, sessions = split_sessions(plan.pattern, session_count=count, rng=_rng(plan, "sessions"))
+    plan = _with_defaults(plan, "sessions", pattern=pattern, sessions=sessions)
+    save_plan(plan, out_dir)
+    return plan
+
+
+def _png_bytes(image: np.ndarray) -> bytes:
+    ok, encoded = cv2.imencode(".png", cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise RuntimeError("PNG encoding failed")
+    return bytes(encoded)
+
+
+def run_preview(out_dir: Path) -> list[Path]:
+    """Render one preview PNG per photo (all sessions) into ``out_dir/preview``.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Plan folder after ``pattern`` (sessions optional).
+
+    Returns
+    -------
+    list of Path
+        The PNG files written.
+
+    Raises
+    ------
+    ImageReadError
+        If a photo copy in the plan folder is missing or was changed.
+    """
+    plan = _load_after(out_dir, "preview", "pattern")
+    assert plan.pattern is not None
+    folder = out_dir / "preview"
+    folder.mkdir(exist_ok=True)
+    written = []
+    for view in plan.views:
+        photo = out_dir / view.image_file
+        image, sha = read_photo(photo)
+        if sha != view.image_sha256:
+            raise ImageReadError(photo, "the photo changed since it was analysed; run 'smp analyse'")
+        path = folder / f"{view.name}.png"
+        write_bytes_atomic(path, _png_bytes(render_preview(image, view, plan.pattern)))
+        written.append(path)
+    return written
+
+
+def program_schema() -> dict[str, object]:
+    """Return the JSON Schema of the device program format.
+
+    Returns
+    -------
+    dict
+        The schema, as published in ``smpstudio/program/program.schema.json``.
+    """
+    text = resources.files("smpstudio.program").joinpath("program.schema.json").read_text("utf-8")
+    schema: dict[str, object] = json.loads(text)
+    return schema
+
+
+def run_program(out_dir: Path) -> list[Path]:
+    """Write one safety-checked device program per session into ``out_dir/programs``.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Plan folder after ``sessions``.
+
+    Returns
+    -------
+    list of Path
+        ``session-1.json``, ``session-2.json``, ... in session order.
+
+    Raises
+    ------
+    ProgramSafetyError
+        If a program breaks a safety limit (no program is written then).
+    """
+    plan = _load_after(out_dir, "program", "sessions")
+    assert plan.pattern is not None and plan.head is not None
+    plan_id = json.loads((out_dir / PLAN_FILE_NAME).read_text("utf-8"))["arrays"]["sha256"]
+    programs = [build_program(plan.pattern, s) for s in plan.sessions]
+    for program in programs:
+        check_program_safety(program, plan.head)
+    validator = jsonschema.Draft202012Validator(program_schema())
+    folder = out_dir / "programs"
+    folder.mkdir(exist_ok=True)
+    written = []
+    for program in programs:
+        doc = program_document(program, plan_id=plan_id)
+        validator.validate(doc)
+        path = folder / f"session-{program.session_index + 1}.json"
+        write_bytes_atomic(path, (json.dumps(doc, allow_nan=False) + "\n").encode("utf-8"))
+        written.append(path)
+    return written
+
+
+def run_plan(
+    photos_dir: Path,
+    out_dir: Path,
+    *,
+    seed: int = 0,
+    sex: Sex = "male",
+    on_stage: Callable[[str], None] | None = None,
+    stages: Sequence[str] = STAGES,
+) -> Plan:
+    """Run every stage from photos to device programs.
+
+    Parameters
+    ----------
+    photos_dir : Path
+        Folder of one client's photos.
+    out_dir : Path
+        Plan folder.
+    seed : int, optional
+        Seed; the same seed gives bit-identical outputs.
+    sex : {"male", "female"}, optional
+        Selects ANSUR II means.
+    on_stage : callable, optional
+        Called with each stage's name before it runs (progress display).
+    stages : sequence of str, optional
+        Stages to run, in order (default all).
+
+    Returns
+    -------
+    Plan
+        The final plan.
+    """
+    steps: dict[str, Callable[[], object]] = {
+        "analyse": lambda: run_analyse(photos_dir, out_dir, seed=seed, sex=sex),
+        "head": lambda: run_head(out_dir, sex=sex),
+        "design": lambda: run_design(out_dir),
+        "pattern": lambda: run_pattern(out_dir),
+        "sessions": lambda: run_sessions(out_dir),
+        "preview": lambda: run_preview(out_dir),
+        "program": lambda: run_program(out_dir),
+    }
+    for stage in stages:
+        if on_stage is not None:
+            on_stage(stage)
+        steps[stage]()
+    return load_plan(out_dir)
