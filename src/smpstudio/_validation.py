@@ -4,10 +4,15 @@ Messages name the argument, the rule and the value, e.g.
 ``"min_distance_mm must be > 0, got -0.2"``.
 """
 
+from typing import Any, TypeVar
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from smpstudio.errors import PlanValidationError
+
+ScalarT = TypeVar("ScalarT", bound=np.generic)
+ArrayT = TypeVar("ArrayT", bound=np.ndarray[Any, Any])
 
 
 def check_positive(name: str, value: float) -> float:
@@ -77,9 +82,9 @@ def check_array(
     value: ArrayLike,
     *,
     shape: tuple[int | None, ...],
-    dtype: type[np.generic],
+    dtype: type[ScalarT],
     finite: bool = True,
-) -> NDArray[np.generic]:
+) -> NDArray[ScalarT]:
     """Return ``value`` as an array of ``dtype`` after checking its shape.
 
     Parameters
@@ -118,14 +123,14 @@ def check_array(
         raise PlanValidationError(f"{name} must have shape {want_text}, got {array.shape}")
     if array.size and not np.can_cast(array.dtype, dtype, casting="same_kind"):
         raise PlanValidationError(f"{name} must be of dtype {np.dtype(dtype)}, got {array.dtype}")
-    out = array.astype(dtype, copy=True)
+    out: NDArray[ScalarT] = array.astype(dtype, copy=True)
     if finite and np.issubdtype(out.dtype, np.floating) and not np.all(np.isfinite(out)):
         bad = int(np.count_nonzero(~np.isfinite(out)))
         raise PlanValidationError(f"{name} must be finite, got {bad} non-finite value(s)")
     return out
 
 
-def frozen(array: NDArray[np.generic]) -> NDArray[np.generic]:
+def frozen(array: ArrayT) -> ArrayT:
     """Mark ``array`` read-only and return it (values are immutable).
 
     Parameters

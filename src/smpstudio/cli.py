@@ -46,7 +46,9 @@ def _summary(plan: Plan, out_dir: Path) -> None:
         )
     unsourced = workflow.unsourced_defaults(plan)
     if unsourced:
-        _out.print("unsourced defaults in this plan (no published source; edit if you know better):")
+        _out.print(
+            "unsourced defaults in this plan (no published source; edit if you know better):"
+        )
         for line in unsourced:
             _out.print(f"  - {line}", highlight=False)
 
@@ -97,7 +99,9 @@ def design(
         raise _fail(exc) from exc
     assert plan.design is not None
     for z in plan.design.zones:
-        _out.print(f"zone {z.zone_id} {z.name}: {z.density_per_cm2:g}/cm², dots {z.dot_diameter_mm} mm")
+        _out.print(
+            f"zone {z.zone_id} {z.name}: {z.density_per_cm2:g}/cm², dots {z.dot_diameter_mm} mm"
+        )
 
 
 @app.command()
@@ -155,13 +159,18 @@ def plan(
     """Run every stage: photos in; plan, previews and device programs out."""
     try:
         with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-            console=_err, transient=True,
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=_err,
+            transient=True,
         ) as progress:
             task = progress.add_task("starting", total=len(workflow.STAGES))
 
             def on_stage(stage: str) -> None:
-                progress.update(task, description=f"{stage}", advance=0 if stage == "analyse" else 1)
+                progress.update(
+                    task, description=f"{stage}", advance=0 if stage == "analyse" else 1
+                )
 
             result = workflow.run_plan(photos_dir, out, seed=seed, sex=sex, on_stage=on_stage)
     except SMPError as exc:

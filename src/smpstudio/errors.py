@@ -57,8 +57,10 @@ class UnitsError(SMPError):
 
 
 class PlanFormatError(SMPError):
-    """A plan file cannot be read: malformed JSON, a wrong or missing field, a missing array,
-    or a format version this release does not know.
+    """A plan file cannot be read.
+
+    Malformed JSON, a wrong or missing field, a missing array, or a format version this
+    release does not know.
     """
 
     def __init__(self, path: Path, field: str, reason: str) -> None:

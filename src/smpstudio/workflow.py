@@ -213,8 +213,10 @@ def run_head(out_dir: Path, *, sex: Sex = "male", interpupillary_mm: float | Non
         The updated plan, also written.
     """
     plan = _load_after(out_dir, "head", "analyse")
-    ipd = interpupillary_mm or (ANSUR_MALE if sex == "male" else ANSUR_FEMALE
-                                ).interpupillary_breadth_mm
+    ipd = (
+        interpupillary_mm
+        or (ANSUR_MALE if sex == "male" else ANSUR_FEMALE).interpupillary_breadth_mm
+    )
     views = tuple(register_frontal_view(v, interpupillary_mm=ipd) for v in plan.views)
     plan = _with_defaults(plan, "head", head=fit_ellipsoid_head(sex), views=views)
     save_plan(plan, out_dir)
@@ -282,7 +284,9 @@ def run_sessions(out_dir: Path, *, session_count: int | None = None) -> Plan:
     plan = _load_after(out_dir, "sessions", "pattern")
     assert plan.pattern is not None
     count = session_count or int(DEFAULTS["session_count"].value)
-    pattern, sessions = split_sessions(plan.pattern, session_count=count, rng=_rng(plan, "sessions"))
+    pattern, sessions = split_sessions(
+        plan.pattern, session_count=count, rng=_rng(plan, "sessions")
+    )
     plan = _with_defaults(plan, "sessions", pattern=pattern, sessions=sessions)
     save_plan(plan, out_dir)
     return plan
@@ -322,7 +326,9 @@ def run_preview(out_dir: Path) -> list[Path]:
         photo = out_dir / view.image_file
         image, sha = read_photo(photo)
         if sha != view.image_sha256:
-            raise ImageReadError(photo, "the photo changed since it was analysed; run 'smp analyse'")
+            raise ImageReadError(
+                photo, "the photo changed since it was analysed; run 'smp analyse'"
+            )
         path = folder / f"{view.name}.png"
         write_bytes_atomic(path, _png_bytes(render_preview(image, view, plan.pattern)))
         written.append(path)

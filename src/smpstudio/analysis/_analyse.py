@@ -80,8 +80,10 @@ def analyse_photo(
     face = detect_face(image)
     if face is None:
         raise NoFaceFoundError(Path(image_file))
-    ipd_mm = interpupillary_mm or (ANSUR_MALE if sex == "male" else ANSUR_FEMALE
-                                   ).interpupillary_breadth_mm
+    ipd_mm = (
+        interpupillary_mm
+        or (ANSUR_MALE if sex == "male" else ANSUR_FEMALE).interpupillary_breadth_mm
+    )
     skin = forehead_lab(image, face.landmarks_px)
     background = plain_background_mask(image)
     masks = {} if background is None else {"background": background}
@@ -96,5 +98,7 @@ def analyse_photo(
         mm_per_px=mm_per_px_from_eyes(face.landmarks_px, ipd_mm),
         skin_lab=skin,
         masks=masks,
-        quality=quality_flags(image, face.box_px, face.landmarks_px, skin[0], background is not None),
+        quality=quality_flags(
+            image, face.box_px, face.landmarks_px, skin[0], background is not None
+        ),
     )

@@ -95,9 +95,8 @@ def plain_background_mask(image: ImageRGB) -> BoolArray | None:
     if np.median(np.linalg.norm(border - reference, axis=1)) > BORDER_SPREAD_LIMIT:
         return None
     near = np.linalg.norm(lab - reference, axis=2) < BACKGROUND_DELTA_E
-    count, labels = cv2.connectedComponents(near.astype(np.uint8), connectivity=4)
-    edge_labels = np.unique(
-        np.concatenate([labels[0], labels[:, 0], labels[:, -1]])
-    )
+    _, labels = cv2.connectedComponents(near.astype(np.uint8), connectivity=4)
+    edge_labels = np.unique(np.concatenate([labels[0], labels[:, 0], labels[:, -1]]))
     edge_labels = edge_labels[edge_labels > 0]
-    return np.isin(labels, edge_labels) & near
+    mask: BoolArray = np.isin(labels, edge_labels) & near
+    return mask

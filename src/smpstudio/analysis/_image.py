@@ -58,8 +58,11 @@ def read_photo(path: Path) -> tuple[ImageRGB, str]:
                 upright.load()
     except ImageReadError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as exc:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
         raise ImageReadError(path, "not a decodable image file") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageReadError(path, f"damaged image data ({exc})") from exc
@@ -86,6 +89,4 @@ def list_photos(folder: Path) -> list[Path]:
     list of Path
         Files whose ending is in ``PHOTO_SUFFIXES``, sorted.
     """
-    return sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES
-    )
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES)

@@ -72,8 +72,9 @@ def npz_bytes(arrays: dict[str, NDArray[np.generic]]) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(arrays):
             member = io.BytesIO()
-            np.lib.format.write_array(member, np.ascontiguousarray(arrays[name]),
-                                      allow_pickle=False)
+            np.lib.format.write_array(
+                member, np.ascontiguousarray(arrays[name]), allow_pickle=False
+            )
             info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, member.getvalue(), compresslevel=6)

@@ -49,7 +49,7 @@ class RigidTransform:
 
     def __post_init__(self) -> None:
         m = check_array("matrix", self.matrix, shape=(4, 4), dtype=np.float64)
-        rotation = m[:3, :3]
+        rotation: FloatArray = m[:3, :3]
         if (
             not np.allclose(rotation @ rotation.T, np.eye(3), atol=_ORTHONORMAL_TOLERANCE)
             or np.linalg.det(rotation) < 0

@@ -77,8 +77,8 @@ def _matrix(t: RigidTransform) -> list[list[float]]:
     return [[float(x) for x in row] for row in t.matrix]
 
 
-def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[np.generic]]]:
-    arrays: dict[str, NDArray[np.generic]] = {}
+def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[Any]]]:
+    arrays: dict[str, NDArray[Any]] = {}
     views = []
     for i, view in enumerate(plan.views):
         for key, mask in view.masks.items():
@@ -90,7 +90,9 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[n
                 "image_sha256": view.image_sha256,
                 "width_px": view.width_px,
                 "height_px": view.height_px,
-                "camera": None if view.camera is None else {
+                "camera": None
+                if view.camera is None
+                else {
                     "fx_px": view.camera.fx_px,
                     "fy_px": view.camera.fy_px,
                     "cx_px": view.camera.cx_px,
@@ -257,7 +259,9 @@ def _read_document(path: Path) -> Document:
     if not isinstance(doc, dict):
         raise PlanFormatError(path, "<document>", "must be a JSON object")
     if doc.get("format") != "smpstudio.plan":
-        raise PlanFormatError(path, "format", f"must be 'smpstudio.plan', got {doc.get('format')!r}")
+        raise PlanFormatError(
+            path, "format", f"must be 'smpstudio.plan', got {doc.get('format')!r}"
+        )
     doc = _migrate(doc, path)
     validator = jsonschema.Draft202012Validator(plan_schema())
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
@@ -267,10 +271,12 @@ def _read_document(path: Path) -> Document:
     return doc
 
 
-def _read_arrays(folder: Path, doc: Document) -> dict[str, NDArray[np.generic]]:
+def _read_arrays(folder: Path, doc: Document) -> dict[str, NDArray[Any]]:
     array_path = folder / doc["arrays"]["file"]
     if not array_path.is_file():
-        raise PlanFormatError(array_path, "arrays.file", "the array file named by the plan is missing")
+        raise PlanFormatError(
+            array_path, "arrays.file", "the array file named by the plan is missing"
+        )
     blob = array_path.read_bytes()
     if hashlib.sha256(blob).hexdigest() != doc["arrays"]["sha256"]:
         raise PlanFormatError(
@@ -280,16 +286,18 @@ def _read_arrays(folder: Path, doc: Document) -> dict[str, NDArray[np.generic]]:
         with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
             return {name: npz[name] for name in npz.files}
     except (ValueError, OSError) as exc:
-        raise PlanFormatError(array_path, "arrays.file", f"not a readable .npz file: {exc}") from exc
+        raise PlanFormatError(
+            array_path, "arrays.file", f"not a readable .npz file: {exc}"
+        ) from exc
 
 
-def _need(arrays: dict[str, NDArray[np.generic]], name: str, path: Path) -> NDArray[np.generic]:
+def _need(arrays: dict[str, NDArray[Any]], name: str, path: Path) -> NDArray[Any]:
     if name not in arrays:
         raise PlanFormatError(path, f"arrays.{name}", "array is missing from the array file")
     return arrays[name]
 
 
-def _build_plan(doc: Document, arrays: dict[str, NDArray[np.generic]], array_path: Path) -> Plan:
+def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path) -> Plan:
     views = []
     for i, v in enumerate(doc["views"]):
         cam = v["camera"]
@@ -309,7 +317,9 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[np.generic]], array_pat
                 image_sha256=v["image_sha256"],
                 width_px=v["width_px"],
                 height_px=v["height_px"],
-                camera=None if cam is None else Camera(
+                camera=None
+                if cam is None
+                else Camera(
                     cam["fx_px"],
                     cam["fy_px"],
                     cam["cx_px"],

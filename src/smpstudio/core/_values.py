@@ -360,9 +360,7 @@ class Pattern:
         """Column-wise exact equality."""
         if not isinstance(other, Pattern):
             return NotImplemented
-        return all(
-            np.array_equal(getattr(self, c), getattr(other, c)) for c in self.column_names()
-        )
+        return all(np.array_equal(getattr(self, c), getattr(other, c)) for c in self.column_names())
 
     __hash__ = None  # type: ignore[assignment]
 

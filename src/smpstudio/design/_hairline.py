@@ -98,7 +98,9 @@ def rule_of_eight_hairline(head: HeadModel) -> PointsMM:
     """
     half = DEFAULTS["lateral_canthus_half_width_mm"].value
     mfp = point_up_surface_mm(
-        head, 0.0, DEFAULTS["glabella_height_above_frankfort_mm"].value,
+        head,
+        0.0,
+        DEFAULTS["glabella_height_above_frankfort_mm"].value,
         DEFAULTS["hairline_mfp_above_glabella_mm"].value,
     )
     canthus_y = DEFAULTS["eye_height_above_frankfort_mm"].value
@@ -221,9 +223,12 @@ def default_design(head: HeadModel, *, style: str = "natural") -> Design:
         band_width_mm=DEFAULTS["hairline_band_width_mm"].value,
         lower_limit_mm=DEFAULTS["scalp_lower_limit_above_frankfort_mm"].value,
         zones=(
-            Zone(0, "hairline band",
-                 density * DEFAULTS["hairline_band_density_fraction"].value,
-                 DEFAULTS["hairline_dot_diameter_mm"].value),
+            Zone(
+                0,
+                "hairline band",
+                density * DEFAULTS["hairline_band_density_fraction"].value,
+                DEFAULTS["hairline_dot_diameter_mm"].value,
+            ),
             Zone(1, "main", density, DEFAULTS["dot_diameter_mm"].value),
         ),
     )

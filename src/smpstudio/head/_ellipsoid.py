@@ -10,7 +10,9 @@ ELLIPSOID_SUBDIVISIONS = 5
 """Icosphere subdivisions: 20,480 triangles, edges ≈ 3 mm, chord sag < 0.02 mm."""
 
 
-def ellipsoid_axes_mm(measures: AnsurHead) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+def ellipsoid_axes_mm(
+    measures: AnsurHead,
+) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
     """Semi-axes and centre of a skull ellipsoid in the head frame.
 
     Parameters

@@ -58,10 +58,14 @@ def face_template_mm(interpupillary_mm: float) -> PointsMM:
     """
     scale = interpupillary_mm / _CANONICAL_IPD_CM
     eyes = np.array(
-        [0.0, DEFAULTS["eye_height_above_frankfort_mm"].value,
-         DEFAULTS["eye_forward_of_tragion_mm"].value]
+        [
+            0.0,
+            DEFAULTS["eye_height_above_frankfort_mm"].value,
+            DEFAULTS["eye_forward_of_tragion_mm"].value,
+        ]
     )
-    return _CANONICAL_FACE_CM * scale + eyes
+    template: PointsMM = _CANONICAL_FACE_CM * scale + eyes
+    return template
 
 
 def default_focal_px(width_px: int, height_px: int) -> float:
@@ -80,7 +84,7 @@ def default_focal_px(width_px: int, height_px: int) -> float:
     Examples
     --------
     >>> round(default_focal_px(450, 550), 1)
-    1396.7
+    1396.0
     """
     diagonal_px = float(np.hypot(width_px, height_px))
     return DEFAULTS["portrait_focal_length_mm"].value * diagonal_px / FULL_FRAME_DIAGONAL_MM
@@ -114,16 +118,18 @@ def register_frontal_view(view: View, *, interpupillary_mm: float) -> View:
     f_px = default_focal_px(view.width_px, view.height_px)
     k = np.array([[f_px, 0, view.width_px / 2], [0, f_px, view.height_px / 2], [0, 0, 1.0]])
     template = face_template_mm(interpupillary_mm)
-    ok, rvec, tvec = cv2.solvePnP(
-        template, view.landmarks_px, k, None, flags=cv2.SOLVEPNP_SQPNP
-    )
+    ok, rvec, tvec = cv2.solvePnP(template, view.landmarks_px, k, None, flags=cv2.SOLVEPNP_SQPNP)
     if not ok or tvec[2, 0] <= 0:
         raise PlanValidationError(f"view '{view.name}': no camera pose puts the face in front")
-    rotation, _ = cv2.Rodrigues(rvec)
+    rotation = np.asarray(cv2.Rodrigues(rvec)[0], dtype=np.float64)
+    translation = np.asarray(tvec, dtype=np.float64)[:, 0]
     camera = Camera(
-        f_px, f_px, view.width_px / 2, view.height_px / 2,
+        f_px,
+        f_px,
+        view.width_px / 2,
+        view.height_px / 2,
         RigidTransform.from_rotation_translation(
-            rotation, tvec[:, 0], f"camera:{view.name}", "head"
+            rotation, translation, f"camera:{view.name}", "head"
         ),
     )
     projected, _ = camera.project(template)

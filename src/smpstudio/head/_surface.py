@@ -72,14 +72,14 @@ def closest_points_on_triangles(points: PointsMM, triangles: FloatArray) -> Poin
     Examples
     --------
     >>> tri = np.array([[[0.0, 0, 0], [1, 0, 0], [0, 1, 0]]])
-    >>> closest_points_on_triangles(np.array([[0.2, 0.2, 5.0]]), tri).tolist()
+    >>> closest_points_on_triangles(np.array([[0.2, 0.2, 5.0]]), tri).round(12).tolist()
     [[0.2, 0.2, 0.0]]
     """
     a, b, c = triangles[:, 0], triangles[:, 1], triangles[:, 2]
     ab, ac, ap = b - a, c - a, points - a
 
     def dot(x: FloatArray, y: FloatArray) -> FloatArray:
-        return np.einsum("ij,ij->i", x, y)
+        return np.asarray(np.einsum("ij,ij->i", x, y), dtype=np.float64)
 
     d1, d2 = dot(ab, ap), dot(ac, ap)
     bp = points - b
@@ -116,7 +116,7 @@ def closest_points_on_triangles(points: PointsMM, triangles: FloatArray) -> Poin
     ]
     for cond, choice in zip(reversed(conditions), reversed(choices), strict=True):
         result = np.where(cond[:, None], choice, result)
-    return result
+    return np.asarray(result, dtype=np.float64)
 
 
 def distance_to_surface_mm(

@@ -12,9 +12,7 @@ from smpstudio.pattern._poisson import (
 )
 
 
-def synthesize_impressions(
-    head: HeadModel, design: Design, *, rng: np.random.Generator
-) -> Pattern:
+def synthesize_impressions(head: HeadModel, design: Design, *, rng: np.random.Generator) -> Pattern:
     """Blue-noise impressions inside the design's treated region, at each zone's density.
 
     Parameters
@@ -34,7 +32,7 @@ def synthesize_impressions(
 
     Notes
     -----
-    Candidates are drawn at ``CANDIDATES_PER_POINT`` times the highest zone density, then
+    Candidates are drawn at ``CANDIDATES_PER_POINT`` times each zone's density, then
     thinned by :func:`select_poisson_disk` with each candidate's zone radius from
     :func:`radius_for_density_mm` [1]_.
 
@@ -49,7 +47,10 @@ def synthesize_impressions(
     count = int(np.ceil(scalp_area_cm2 * densities.max() * CANDIDATES_PER_POINT))
     candidates, face_index = sample_surface_uniform(head, head.scalp_faces, count, rng=rng)
     zone = zone_of_points(head, design, candidates)
-    inside = zone >= 0
+    # keep each zone's candidates in proportion to its density, so that every zone is
+    # offered the same number of candidates per expected impression
+    keep_chance = np.where(zone >= 0, densities[np.maximum(zone, 0)] / densities.max(), 0.0)
+    inside = rng.random(len(zone)) < keep_chance
     candidates, face_index, zone = candidates[inside], face_index[inside], zone[inside]
     kept = select_poisson_disk(candidates, radius_for_density_mm(densities[zone]))
     n = len(kept)

@@ -33,7 +33,7 @@ def order_for_travel(points_mm: PointsMM, *, row_height_mm: float = ROW_HEIGHT_M
     Examples
     --------
     >>> order_for_travel(np.array([[0.0, 0, 10], [0, 10, 10], [1, 0, 10]])).tolist()
-    [1, 0, 2]
+    [1, 2, 0]
     """
     pts = np.asarray(points_mm, dtype=np.float64)
     if len(pts) == 0:

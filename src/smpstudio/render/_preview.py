@@ -103,16 +103,21 @@ def render_preview(
     xy, diameter, visible = visible_impressions(view, pattern)
     h, w = image.shape[:2]
     if upscale > 1:
-        image = cv2.resize(image, (w * upscale, h * upscale), interpolation=cv2.INTER_CUBIC)
+        image = np.asarray(
+            cv2.resize(image, (w * upscale, h * upscale), interpolation=cv2.INTER_CUBIC),
+            dtype=np.uint8,
+        )
     coverage = np.zeros(image.shape[:2], dtype=np.uint8)
     scale = 1 << _SHIFT
     # pixel centres sit at +0.5: (x + 0.5)·upscale − 0.5 maps a source position to output
     centres = np.round(((xy[visible] + 0.5) * upscale - 0.5) * scale).astype(np.int64)
-    radii = np.round(
-        np.maximum(diameter[visible] * upscale, MIN_VISIBLE_DIAMETER_PX) / 2 * scale
-    )
+    radii = np.round(np.maximum(diameter[visible] * upscale, MIN_VISIBLE_DIAMETER_PX) / 2 * scale)
     for (cx, cy), r in zip(centres, radii.astype(np.int64), strict=True):
         cv2.circle(coverage, (int(cx), int(cy)), int(r), 255, -1, cv2.LINE_AA, _SHIFT)
+    background = view.masks.get("background")
+    if background is not None:  # pigment stays on the head, also at the silhouette
+        on_head = ~np.repeat(np.repeat(background, upscale, axis=0), upscale, axis=1)
+        coverage *= on_head
     alpha = coverage.astype(np.float32)[..., None] * (PIGMENT_OPACITY / 255.0)
     out = image.astype(np.float32) * (1 - alpha) + np.array(PIGMENT_RGB, np.float32) * alpha
     return np.clip(np.round(out), 0, 255).astype(np.uint8)

@@ -1,0 +1,104 @@
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from smpstudio.analysis import (
+    analyse_photo,
+    detect_face,
+    mm_per_px_from_eyes,
+    plain_background_mask,
+    read_photo,
+    rgb_to_lab,
+)
+from smpstudio.analysis._image import MAX_PIXELS
+from smpstudio.domain import ANSUR_MALE
+from smpstudio.errors import ImageReadError, NoFaceFoundError
+from tests.conftest import EXAMPLE, TEST_PHOTOS
+
+
+def _analyse(path: Path):
+    image, sha = read_photo(path)
+    return image, analyse_photo(image, name=path.stem, image_file=path.name, image_sha256=sha)
+
+
+@pytest.mark.parametrize("name", ["C000141.jpg", "S001184.jpg", "C001080.jpg", "L000287.jpg"])
+def test_faces_scale_and_background_on_real_photos(name: str) -> None:
+    _image, view = _analyse(TEST_PHOTOS / name)
+    # eyes lie inside the face box, right eye (client's) on the image's left
+    x, y, w, h = view.face_box_px
+    eyes = view.landmarks_px[:2]
+    assert np.all((eyes[:, 0] > x) & (eyes[:, 0] < x + w) & (eyes[:, 1] > y) & (eyes[:, 1] < y + h))
+    assert eyes[0, 0] < eyes[1, 0]
+    # a head about 150 mm wide spans 200-400 px in these 450 px wide portraits
+    assert 0.35 < view.mm_per_px < 0.75
+    background = view.masks["background"]
+    assert background[:10, :10].all() and background[:10, -10:].all()
+    assert not background[int(eyes[0, 1]), int(eyes[0, 0])]
+    assert not any(view.quality.values()), view.quality
+
+
+def test_skin_lightness_orders_light_and_dark_skin() -> None:
+    _, light = _analyse(TEST_PHOTOS / "C000141.jpg")
+    _, dark = _analyse(TEST_PHOTOS / "S001184.jpg")
+    assert light.skin_lab[0] > dark.skin_lab[0] + 15
+    assert 0 < dark.skin_lab[0] < light.skin_lab[0] < 100
+
+
+def test_lab_conversion_matches_reference_values() -> None:
+    # sRGB (255, 0, 0) is L*a*b* (53.24, 80.09, 67.20) under D65 (Lindbloom's calculator)
+    lab = rgb_to_lab(np.array([[[255, 0, 0]]], dtype=np.uint8))[0, 0]
+    assert np.allclose(lab, [53.24, 80.09, 67.20], atol=0.3)
+
+
+def test_exif_rotated_photo_is_read_upright(tmp_path: Path) -> None:
+    original, _ = read_photo(EXAMPLE / "front.jpg")
+    sideways = Image.open(EXAMPLE / "front.jpg").transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display"
+    sideways.save(tmp_path / "rotated.jpg", exif=exif, quality=95)
+    upright, _ = read_photo(tmp_path / "rotated.jpg")
+    assert upright.shape == original.shape
+    a, b = detect_face(original), detect_face(upright)
+    assert a is not None and b is not None
+    assert np.abs(a.landmarks_px - b.landmarks_px).max() < 4.0
+
+
+def test_huge_image_is_refused_before_decoding(tmp_path: Path) -> None:
+    side = int(np.sqrt(MAX_PIXELS)) + 100
+    buffer = io.BytesIO()
+    Image.new("1", (side, side)).save(buffer, format="PNG")
+    (tmp_path / "huge.png").write_bytes(buffer.getvalue())
+    with pytest.raises(ImageReadError, match=f"{side}x{side} pixels is more than the 60,000,000"):
+        read_photo(tmp_path / "huge.png")
+
+
+def test_tiny_and_missing_images_are_refused(tmp_path: Path) -> None:
+    Image.new("RGB", (100, 80)).save(tmp_path / "tiny.png")
+    with pytest.raises(ImageReadError, match="100x80 pixels is too small"):
+        read_photo(tmp_path / "tiny.png")
+    with pytest.raises(ImageReadError, match="No such file or directory"):
+        read_photo(tmp_path / "absent.jpg")
+
+
+def test_no_face_raises() -> None:
+    image, _ = read_photo(EXAMPLE / "front.jpg")
+    backdrop = np.ascontiguousarray(np.repeat(np.repeat(image[:40, :40], 8, 0), 8, 1))
+    assert detect_face(backdrop) is None
+    with pytest.raises(NoFaceFoundError, match=r"no face found in wall\.png"):
+        analyse_photo(backdrop, name="wall", image_file="wall.png", image_sha256="0" * 64)
+
+
+def test_busy_background_gives_no_mask_and_a_flag() -> None:
+    rng = np.random.default_rng(1)
+    noise = rng.integers(0, 256, size=(300, 300, 3), dtype=np.uint8)
+    assert plain_background_mask(noise) is None
+
+
+def test_scale_from_eyes_uses_the_given_distance() -> None:
+    _, view = _analyse(EXAMPLE / "front.jpg")
+    ipd_px = np.hypot(*(view.landmarks_px[1] - view.landmarks_px[0]))
+    assert view.mm_per_px == pytest.approx(ANSUR_MALE.interpupillary_breadth_mm / ipd_px)
+    assert mm_per_px_from_eyes(view.landmarks_px, 70.0) == pytest.approx(70.0 / ipd_px)

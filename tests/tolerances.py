@@ -1,0 +1,16 @@
+"""Every test tolerance, named, in one table."""
+
+SURFACE_MM = 0.01
+"""Impressions must lie this close to the head surface (the issue's requirement)."""
+DENSITY_FRACTION = 0.08
+"""Realised impression density must be within this fraction of the zone's target."""
+ANSUR_MEAN_MM = 0.01
+"""Recomputed ANSUR II means must match the constants to this many millimetres."""
+REGISTRATION_PX = 6.0
+"""Landmarks re-projected by a registered camera must fall this close to the detections."""
+PREVIEW_MEAN_ABS_LEVELS = 0.5
+"""Mean absolute difference from the reference render, 8-bit levels (error threshold)."""
+PREVIEW_CHANGED_PIXEL_FRACTION = 0.002
+"""Share of pixels that may differ by more than 16 levels from the reference render."""
+REGISTRATION_MOUTH_PX = 12.0
+"""Mouth corners may miss by more: the template is a neutral face, portraits smile."""
