@@ -24,7 +24,9 @@ from smpstudio.head import face_template_mm, fit_ellipsoid_head
 from smpstudio.pattern import synthesize_impressions
 
 ROOT = Path(__file__).resolve().parents[1]
-ICT = ROOT.parent / "shared" / "data" / "meshes" / "ict_facekit" / "ict_face_head_identity_basis.npz"
+ICT = (
+    ROOT.parent / "shared" / "data" / "meshes" / "ict_facekit" / "ict_face_head_identity_basis.npz"
+)
 OUT = ROOT / "docs" / "img"
 CREDIT = "Head mesh: ICT-FaceKit generic neutral model, USC ICT (MIT licence)"
 
@@ -116,8 +118,9 @@ def pattern_figure() -> None:
         "hairline band at half density",
         fontsize=11,
     )
-    fig.text(0.5, 0.02, CREDIT + "; placed in the head frame approximately.",
-             ha="center", fontsize=8)
+    fig.text(
+        0.5, 0.02, CREDIT + "; placed in the head frame approximately.", ha="center", fontsize=8
+    )
     fig.savefig(OUT / "pattern-on-ict-head.png", bbox_inches="tight")
     plt.close(fig)
 
@@ -126,9 +129,18 @@ def head_frame_figure() -> None:
     ellipsoid = fit_ellipsoid_head()
     ict = ict_head()
     fig, axes = plt.subplots(1, 2, figsize=(11, 5.6), dpi=110)
-    for ax, (i, j, name) in zip(axes, [(2, 1, "side (client's right)"), (0, 1, "front (facing the client: their left is on your right)")], strict=True):
-        for head, colour, label in [(ict, "#c8a48c", "ICT head (approx. placed)"),
-                                    (ellipsoid, "#4a78b0", "ANSUR II ellipsoid (the model)")]:
+    for ax, (i, j, name) in zip(
+        axes,
+        [
+            (2, 1, "side (client's right)"),
+            (0, 1, "front (facing the client: their left is on your right)"),
+        ],
+        strict=True,
+    ):
+        for head, colour, label in [
+            (ict, "#c8a48c", "ICT head (approx. placed)"),
+            (ellipsoid, "#4a78b0", "ANSUR II ellipsoid (the model)"),
+        ]:
             v = head.vertices_mm
             ax.plot(v[:, i], v[:, j], ",", color=colour, label=label)
         template = face_template_mm(ANSUR_MALE.interpupillary_breadth_mm)
@@ -137,8 +149,9 @@ def head_frame_figure() -> None:
         ax.annotate("Frankfort horizontal (y = 0)", (-125, 3), fontsize=8)
         ax.arrow(0, 0, 60, 0, width=1.2, color="#c03020", zorder=4)
         ax.arrow(0, 0, 0, 60, width=1.2, color="#208040", zorder=4)
-        ax.annotate("+z forward" if i == 2 else "+x client's left", (62, -9), fontsize=9,
-                    color="#c03020")
+        ax.annotate(
+            "+z forward" if i == 2 else "+x client's left", (62, -9), fontsize=9, color="#c03020"
+        )
         ax.annotate("+y up", (4, 64), fontsize=9, color="#208040")
         ax.plot(0, 0, "ko")
         ax.annotate("origin: midway\nbetween the tragia", (4, -24), fontsize=8)

@@ -110,10 +110,11 @@ DEFAULTS: dict[str, Default] = {
         ),
         _d(
             "glabella_height_above_frankfort_mm",
-            22.0,
+            28.0,
             "mm",
             None,
-            "height of mid-glabella above the Frankfort horizontal",
+            "height of mid-glabella (between the brows, ≈12 mm above the pupils) above the "
+            "Frankfort horizontal",
         ),
         _d(
             "head_centre_forward_of_tragion_mm",
