@@ -148,10 +148,13 @@ def test_stage_out_of_order_error(tmp_path: Path) -> None:
 
 
 def test_plan_prints_unsourced_defaults(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["analyse", str(EXAMPLE), "--out", str(tmp_path)])
-    assert result.exit_code == 0
-    result = runner.invoke(app, ["head", str(tmp_path)])
-    result = runner.invoke(app, ["design", str(tmp_path)])
-    result = runner.invoke(app, ["pattern", str(tmp_path)])
+    for stage in (
+        ["analyse", str(EXAMPLE), "--out", str(tmp_path)],
+        ["head", str(tmp_path)],
+        ["design", str(tmp_path)],
+        ["pattern", str(tmp_path)],
+    ):
+        result = runner.invoke(app, stage)
+        assert result.exit_code == 0, result.output
     assert "unsourced defaults in this plan" in result.stdout
     assert "eye_forward_of_tragion_mm = 78 mm" in " ".join(result.stdout.split())

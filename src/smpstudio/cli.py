@@ -1,5 +1,7 @@
 """The ``smp`` command: one sub-command per pipeline stage, plus ``plan`` for all of them."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -29,9 +31,14 @@ SexOption = Annotated[
 ]
 
 
-def _fail(error: SMPError) -> typer.Exit:
-    _err.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=2)
+@contextmanager
+def _exit_on_error() -> Iterator[None]:
+    """Print an SMP Studio error on stderr and exit with status 2."""
+    try:
+        yield
+    except SMPError as exc:
+        _err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=2) from exc
 
 
 def _summary(plan: Plan, out_dir: Path) -> None:
@@ -61,10 +68,8 @@ def analyse(
     sex: SexOption = "male",
 ) -> None:
     """Analyse photos: face, metric scale, skin colour, background mask, quality."""
-    try:
+    with _exit_on_error():
         plan = workflow.run_analyse(photos_dir, out, seed=seed, sex=sex)
-    except SMPError as exc:
-        raise _fail(exc) from exc
     for v in plan.views:
         flags = [k for k, bad in v.quality.items() if bad]
         _out.print(
@@ -79,10 +84,8 @@ def analyse(
 @app.command()
 def head(plan_dir: PlanDir, sex: SexOption = "male") -> None:
     """Fit the head model and register each photo as a camera."""
-    try:
+    with _exit_on_error():
         plan = workflow.run_head(plan_dir, sex=sex)
-    except SMPError as exc:
-        raise _fail(exc) from exc
     assert plan.head is not None
     _out.print(f"head: {plan.head.source}, scalp {plan.head.scalp_area_mm2 / 100:.0f} cm²")
 
@@ -93,10 +96,8 @@ def design(
     style: Annotated[Literal["natural", "soft", "defined"], typer.Option()] = "natural",
 ) -> None:
     """Place the hairline, zones and target densities."""
-    try:
+    with _exit_on_error():
         plan = workflow.run_design(plan_dir, style=style)
-    except SMPError as exc:
-        raise _fail(exc) from exc
     assert plan.design is not None
     for z in plan.design.zones:
         _out.print(
@@ -107,10 +108,8 @@ def design(
 @app.command()
 def pattern(plan_dir: PlanDir) -> None:
     """Synthesise the impressions."""
-    try:
+    with _exit_on_error():
         plan = workflow.run_pattern(plan_dir)
-    except SMPError as exc:
-        raise _fail(exc) from exc
     _summary(plan, plan_dir)
 
 
@@ -120,20 +119,16 @@ def sessions(
     count: Annotated[int | None, typer.Option(min=1, max=7, help="Number of sessions.")] = None,
 ) -> None:
     """Split the impressions into sessions."""
-    try:
+    with _exit_on_error():
         plan = workflow.run_sessions(plan_dir, session_count=count)
-    except SMPError as exc:
-        raise _fail(exc) from exc
     _summary(plan, plan_dir)
 
 
 @app.command()
 def preview(plan_dir: PlanDir) -> None:
     """Render the impressions onto each photo."""
-    try:
+    with _exit_on_error():
         paths = workflow.run_preview(plan_dir)
-    except SMPError as exc:
-        raise _fail(exc) from exc
     for p in paths:
         _out.print(f"preview: {p}", highlight=False)
 
@@ -141,10 +136,8 @@ def preview(plan_dir: PlanDir) -> None:
 @app.command()
 def program(plan_dir: PlanDir) -> None:
     """Write a safety-checked device program per session."""
-    try:
+    with _exit_on_error():
         paths = workflow.run_program(plan_dir)
-    except SMPError as exc:
-        raise _fail(exc) from exc
     for p in paths:
         _out.print(f"program: {p}", highlight=False)
 
@@ -157,24 +150,22 @@ def plan(
     sex: SexOption = "male",
 ) -> None:
     """Run every stage: photos in; plan, previews and device programs out."""
-    try:
-        with Progress(
+    with (
+        _exit_on_error(),
+        Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
             TimeElapsedColumn(),
             console=_err,
             transient=True,
-        ) as progress:
-            task = progress.add_task("starting", total=len(workflow.STAGES))
+        ) as progress,
+    ):
+        task = progress.add_task("starting", total=len(workflow.STAGES))
 
-            def on_stage(stage: str) -> None:
-                progress.update(
-                    task, description=f"{stage}", advance=0 if stage == "analyse" else 1
-                )
+        def on_stage(stage: str) -> None:
+            progress.update(task, description=f"{stage}", advance=0 if stage == "analyse" else 1)
 
-            result = workflow.run_plan(photos_dir, out, seed=seed, sex=sex, on_stage=on_stage)
-    except SMPError as exc:
-        raise _fail(exc) from exc
+        result = workflow.run_plan(photos_dir, out, seed=seed, sex=sex, on_stage=on_stage)
     _summary(result, out)
     for folder in ("preview", "programs"):
         for p in sorted((out / folder).glob("*")):
