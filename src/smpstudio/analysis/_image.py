@@ -1,4 +1,9 @@
-"""Reading photos: decode, apply EXIF orientation, refuse what cannot be analysed."""
+"""Reading photos: decode, apply EXIF orientation and colour profile, refuse the rest.
+
+Every photo comes out as upright 8-bit sRGB: the EXIF orientation is applied, an embedded
+ICC profile is converted to sRGB (perceptual intent, LittleCMS through Pillow), 16-bit and
+grayscale images are scaled to 8-bit RGB, and transparent pixels are composited over white.
+"""
 
 import hashlib
 import io
@@ -6,7 +11,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from smpstudio._typing import ImageRGB
 from smpstudio.errors import ImageReadError
@@ -17,6 +22,42 @@ MIN_SIDE_PX = 256
 """Shortest side accepted, pixels; smaller photos cannot show scalp detail."""
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp")
 """File endings treated as photos when a folder is read."""
+SUPPORTED_FORMATS = ("JPEG", "MPO", "PNG", "TIFF", "WEBP")
+"""Pillow format names accepted (MPO: the multi-picture JPEG many cameras write)."""
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _to_srgb(img: Image.Image, path: Path) -> Image.Image:
+    """Convert a decoded image of any supported mode to 8-bit sRGB."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        values = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if img.mode.startswith("I;16") or values.max() > 255 else 255.0
+        if img.mode == "F":
+            top = 1.0 if values.max() <= 1.0 else 255.0
+        gray = np.clip(np.round(values / top * 255.0), 0, 255).astype(np.uint8)
+        img = Image.fromarray(gray, mode="L")
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(white, rgba).convert("RGB")
+    icc = img.info.get("icc_profile")
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            if ImageCms.getProfileDescription(source).strip() != "sRGB built-in":
+                mode = img.mode if img.mode in ("RGB", "CMYK", "L") else "RGB"
+                converted = ImageCms.profileToProfile(
+                    img.convert(mode), source, _SRGB, outputMode="RGB"
+                )
+                if converted is None:  # only with inPlace=True
+                    raise ImageReadError(path, "colour conversion returned no image")
+                img = converted
+        except ImageCms.PyCMSError as exc:
+            raise ImageReadError(
+                path, f"its embedded colour profile cannot be applied ({exc})"
+            ) from exc
+    return img.convert("RGB")
 
 
 def read_photo(path: Path) -> tuple[ImageRGB, str]:
@@ -30,15 +71,16 @@ def read_photo(path: Path) -> tuple[ImageRGB, str]:
     Returns
     -------
     image : (h, w, 3) ndarray of uint8
-        RGB pixels after the EXIF orientation tag is applied.
+        sRGB pixels after the EXIF orientation and any embedded colour profile are applied.
     sha256 : str
         SHA-256 of the file's bytes.
 
     Raises
     ------
     ImageReadError
-        The file cannot be read or decoded, is truncated, has more than ``MAX_PIXELS``
-        pixels, or a side shorter than ``MIN_SIDE_PX``.
+        The file cannot be read or decoded, is truncated, is not in ``SUPPORTED_FORMATS``,
+        has more than ``MAX_PIXELS`` pixels, a side shorter than ``MIN_SIDE_PX``, or a colour
+        profile that cannot be applied.
     """
     try:
         data = path.read_bytes()
@@ -49,12 +91,17 @@ def read_photo(path: Path) -> tuple[ImageRGB, str]:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as img:
+                if img.format not in SUPPORTED_FORMATS:
+                    raise ImageReadError(
+                        path,
+                        f"unsupported image format {img.format}; use JPEG, PNG, TIFF or WebP",
+                    )
                 w, h = img.size
                 if w * h > MAX_PIXELS:
                     raise ImageReadError(
                         path, f"{w}x{h} pixels is more than the {MAX_PIXELS:,} accepted"
                     )
-                upright = ImageOps.exif_transpose(img).convert("RGB")
+                upright = _to_srgb(ImageOps.exif_transpose(img), path)
                 upright.load()
     except ImageReadError:
         raise
