@@ -28,6 +28,10 @@ def test_ansur_means_are_recomputed_from_the_data(file: str, means) -> None:
     for field, (column, unit) in COLUMNS.items():
         mean = statistics.fmean(float(r[column]) * unit for r in rows)
         assert getattr(means, field) == pytest.approx(mean, abs=ANSUR_MEAN_MM), field
+    ipd = [float(r["interpupillarybreadth"]) / 10 for r in rows]
+    assert means.interpupillary_breadth_sd_mm == pytest.approx(
+        statistics.stdev(ipd), abs=ANSUR_MEAN_MM
+    )
 
 
 def test_every_default_has_a_unit_a_note_and_a_source_or_is_marked() -> None:

@@ -142,6 +142,16 @@ def program(plan_dir: PlanDir) -> None:
         _out.print(f"program: {p}", highlight=False)
 
 
+@app.command("marker-sheet")
+def marker_sheet(
+    out: Annotated[Path, typer.Argument(help="PDF file to write.", dir_okay=False)],
+) -> None:
+    """Write a printable A4 sheet of 30 mm ArUco scale markers (print at actual size)."""
+    with _exit_on_error():
+        path = workflow.write_marker_sheet(out)
+    _out.print(f"marker sheet: {path}", highlight=False)
+
+
 @app.command()
 def plan(
     photos_dir: Annotated[Path, typer.Argument(help="Folder of one client's photos.")],

@@ -66,11 +66,12 @@ class AnsurHead:
     head_circumference_mm: float
     tragion_to_top_of_head_mm: float
     interpupillary_breadth_mm: float
+    interpupillary_breadth_sd_mm: float
 
 
-ANSUR_MALE = AnsurHead(154.33, 199.50, 574.37, 131.15, 64.016)
+ANSUR_MALE = AnsurHead(154.33, 199.50, 574.37, 131.15, 64.016, 3.419)
 """ANSUR II male means, 4,082 subjects (``interpupillarybreadth`` is stored in 0.1 mm)."""
-ANSUR_FEMALE = AnsurHead(147.77, 189.82, 561.12, 126.48, 61.708)
+ANSUR_FEMALE = AnsurHead(147.77, 189.82, 561.12, 126.48, 61.708, 3.622)
 """ANSUR II female means, 1,986 subjects."""
 
 SURFACE_TOLERANCE_MM = 0.01

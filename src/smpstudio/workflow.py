@@ -6,6 +6,7 @@ A plan folder holds ``plan.json``, its array file, ``photos/`` (copies of the in
 """
 
 import dataclasses
+import io
 import json
 import shutil
 from collections.abc import Callable, Sequence
@@ -16,11 +17,12 @@ import cv2
 import jsonschema
 import numpy as np
 
-from smpstudio.analysis import analyse_photo, list_photos, read_photo
+from smpstudio.analysis import analyse_photo, list_photos, marker_sheet, read_photo
+from smpstudio.analysis._scale import SHEET_PX_PER_MM
 from smpstudio.core import PLAN_FILE_NAME, Plan, load_plan, save_plan
 from smpstudio.core._atomic import write_bytes_atomic
 from smpstudio.design import default_design
-from smpstudio.domain import ANSUR_FEMALE, ANSUR_MALE, DEFAULTS, Sex
+from smpstudio.domain import DEFAULTS, Sex
 from smpstudio.errors import ImageReadError, InputFolderError, StageOrderError
 from smpstudio.head import fit_ellipsoid_head, register_frontal_view
 from smpstudio.pattern import synthesize_impressions
@@ -44,6 +46,7 @@ __all__ = [
     "run_program",
     "run_sessions",
     "unsourced_defaults",
+    "write_marker_sheet",
 ]
 
 STAGES = ("analyse", "head", "design", "pattern", "sessions", "preview", "program")
@@ -205,7 +208,8 @@ def run_head(out_dir: Path, *, sex: Sex = "male", interpupillary_mm: float | Non
     sex : {"male", "female"}, optional
         Which ANSUR II means size the head.
     interpupillary_mm : float, optional
-        Measured interpupillary distance, millimetres (else the ANSUR II mean).
+        Measured interpupillary distance, millimetres (else the one the view's scale
+        implies: the ANSUR II mean, or what a marker measured).
 
     Returns
     -------
@@ -213,11 +217,14 @@ def run_head(out_dir: Path, *, sex: Sex = "male", interpupillary_mm: float | Non
         The updated plan, also written.
     """
     plan = _load_after(out_dir, "head", "analyse")
-    ipd = (
-        interpupillary_mm
-        or (ANSUR_MALE if sex == "male" else ANSUR_FEMALE).interpupillary_breadth_mm
+    views = tuple(
+        register_frontal_view(
+            v,
+            interpupillary_mm=interpupillary_mm
+            or float(np.hypot(*(v.landmarks_px[1] - v.landmarks_px[0]))) * v.mm_per_px,
+        )
+        for v in plan.views
     )
-    views = tuple(register_frontal_view(v, interpupillary_mm=ipd) for v in plan.views)
     plan = _with_defaults(plan, "head", head=fit_ellipsoid_head(sex), views=views)
     save_plan(plan, out_dir)
     return plan
@@ -383,6 +390,29 @@ def run_program(out_dir: Path) -> list[Path]:
         write_bytes_atomic(path, (json.dumps(doc, allow_nan=False) + "\n").encode("utf-8"))
         written.append(path)
     return written
+
+
+def write_marker_sheet(path: Path) -> Path:
+    """Write the printable ArUco marker sheet as a one-page A4 PDF.
+
+    Parameters
+    ----------
+    path : Path
+        Destination ``.pdf`` file.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(marker_sheet()).save(
+        buffer, format="PDF", resolution=25.4 * SHEET_PX_PER_MM, title="SMP Studio scale markers"
+    )
+    write_bytes_atomic(path, buffer.getvalue())
+    return path
 
 
 def run_plan(

@@ -8,13 +8,11 @@ from PIL import Image
 from smpstudio.analysis import (
     analyse_photo,
     detect_face,
-    mm_per_px_from_eyes,
     plain_background_mask,
     read_photo,
     rgb_to_lab,
 )
 from smpstudio.analysis._image import MAX_PIXELS
-from smpstudio.domain import ANSUR_MALE
 from smpstudio.errors import ImageReadError, NoFaceFoundError
 from tests.conftest import EXAMPLE, TEST_PHOTOS
 
@@ -95,10 +93,3 @@ def test_busy_background_gives_no_mask_and_a_flag() -> None:
     rng = np.random.default_rng(1)
     noise = rng.integers(0, 256, size=(300, 300, 3), dtype=np.uint8)
     assert plain_background_mask(noise) is None
-
-
-def test_scale_from_eyes_uses_the_given_distance() -> None:
-    _, view = _analyse(EXAMPLE / "front.jpg")
-    ipd_px = np.hypot(*(view.landmarks_px[1] - view.landmarks_px[0]))
-    assert view.mm_per_px == pytest.approx(ANSUR_MALE.interpupillary_breadth_mm / ipd_px)
-    assert mm_per_px_from_eyes(view.landmarks_px, 70.0) == pytest.approx(70.0 / ipd_px)

@@ -1,20 +1,33 @@
 """Photo analysis: faces, metric scale, masks, skin colour (CIELAB), quality flags."""
 
-from smpstudio.analysis._analyse import analyse_photo, mm_per_px_from_eyes
+from smpstudio.analysis._analyse import analyse_photo
 from smpstudio.analysis._colour import forehead_lab, plain_background_mask, rgb_to_lab
 from smpstudio.analysis._face import FaceDetection, detect_face
 from smpstudio.analysis._image import list_photos, read_photo
 from smpstudio.analysis._quality import quality_flags
+from smpstudio.analysis._scale import (
+    MARKER_SIDE_MM,
+    ScaleEstimate,
+    combine_scales,
+    marker_sheet,
+    scale_from_eyes,
+    scale_from_marker,
+)
 
 __all__ = [
+    "MARKER_SIDE_MM",
     "FaceDetection",
+    "ScaleEstimate",
     "analyse_photo",
+    "combine_scales",
     "detect_face",
     "forehead_lab",
     "list_photos",
-    "mm_per_px_from_eyes",
+    "marker_sheet",
     "plain_background_mask",
     "quality_flags",
     "read_photo",
     "rgb_to_lab",
+    "scale_from_eyes",
+    "scale_from_marker",
 ]

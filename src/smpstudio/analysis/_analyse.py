@@ -2,43 +2,14 @@
 
 from pathlib import Path
 
-import numpy as np
-
 from smpstudio._typing import ImageRGB
 from smpstudio.analysis._colour import forehead_lab, plain_background_mask
 from smpstudio.analysis._face import detect_face
 from smpstudio.analysis._quality import quality_flags
+from smpstudio.analysis._scale import combine_scales, scale_from_eyes, scale_from_marker
 from smpstudio.core import View
-from smpstudio.domain import ANSUR_FEMALE, ANSUR_MALE, Sex
+from smpstudio.domain import Sex
 from smpstudio.errors import NoFaceFoundError
-
-
-def mm_per_px_from_eyes(landmarks_px: np.ndarray, interpupillary_mm: float) -> float:
-    """Scale at the face plane from the distance between the pupils.
-
-    Parameters
-    ----------
-    landmarks_px : (5, 2) ndarray of float
-        Face landmarks, eyes first, pixels.
-    interpupillary_mm : float
-        The client's interpupillary distance, millimetres (measured, or the ANSUR II mean).
-
-    Returns
-    -------
-    float
-        Millimetres per pixel at the eyes.
-
-    Notes
-    -----
-    ARTAS planning software scales its head model by the interpupillary distance
-    (``domain.md`` §10.1 [Bernstein2014-Sites]).
-
-    Examples
-    --------
-    >>> mm_per_px_from_eyes(np.array([[100.0, 200], [228, 200], [0, 0], [0, 0], [0, 0]]), 64.0)
-    0.5
-    """
-    return float(interpupillary_mm / np.hypot(*(landmarks_px[1] - landmarks_px[0])))
 
 
 def analyse_photo(
@@ -52,6 +23,9 @@ def analyse_photo(
 ) -> View:
     """Measure one photo: face, scale, skin colour, background mask, quality.
 
+    The scale combines the interpupillary distance with a printed ArUco marker when one
+    is in the photo (:func:`combine_scales`).
+
     Parameters
     ----------
     image : (h, w, 3) ndarray of uint8
@@ -63,7 +37,7 @@ def analyse_photo(
     image_sha256 : str
         SHA-256 of the file, recorded in the view.
     sex : {"male", "female"}, optional
-        Selects the ANSUR II mean interpupillary distance when none is given.
+        Selects the ANSUR II interpupillary distance when none is given.
     interpupillary_mm : float, optional
         Measured interpupillary distance of the client, millimetres.
 
@@ -80,10 +54,11 @@ def analyse_photo(
     face = detect_face(image)
     if face is None:
         raise NoFaceFoundError(Path(image_file))
-    ipd_mm = (
-        interpupillary_mm
-        or (ANSUR_MALE if sex == "male" else ANSUR_FEMALE).interpupillary_breadth_mm
-    )
+    estimates = [scale_from_eyes(face.landmarks_px, sex=sex, interpupillary_mm=interpupillary_mm)]
+    marker = scale_from_marker(image)
+    if marker is not None:
+        estimates.append(marker)
+    scale = combine_scales(estimates)
     skin = forehead_lab(image, face.landmarks_px)
     background = plain_background_mask(image)
     masks = {} if background is None else {"background": background}
@@ -95,7 +70,9 @@ def analyse_photo(
         height_px=image.shape[0],
         face_box_px=face.box_px,
         landmarks_px=face.landmarks_px,
-        mm_per_px=mm_per_px_from_eyes(face.landmarks_px, ipd_mm),
+        mm_per_px=scale.mm_per_px,
+        mm_per_px_relative_sd=scale.relative_sd,
+        scale_source=scale.source,
         skin_lab=skin,
         masks=masks,
         quality=quality_flags(

@@ -124,6 +124,11 @@ class View:
         Named pixel masks (``"background"``, ...).
     quality : mapping of str to bool
         Quality flags; True means the problem is present.
+    mm_per_px_relative_sd : float or None
+        Relative standard deviation of ``mm_per_px``; None where it was not estimated
+        (plans written before version 0.1 recorded it).
+    scale_source : str
+        Where the scale came from (``"marker"``, ``"interpupillary distance (population)"``...).
     camera : Camera or None
         Intrinsics and pose relative to the head; None until the head stage registers it.
     """
@@ -139,6 +144,8 @@ class View:
     skin_lab: tuple[float, float, float]
     masks: Mapping[str, BoolArray] = field(repr=False)
     quality: Mapping[str, bool]
+    mm_per_px_relative_sd: float | None = None
+    scale_source: str = "interpupillary distance (population)"
     camera: Camera | None = None
 
     def __post_init__(self) -> None:
