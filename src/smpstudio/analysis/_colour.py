@@ -85,16 +85,17 @@ def plain_background_mask(image: ImageRGB) -> BoolArray | None:
         True on background pixels; None when the border is not one plain colour (a busy
         background), because then this method cannot tell background from person.
     """
-    lab = rgb_to_lab(image)
+    lab = cv2.cvtColor(image.astype(np.float32) * np.float32(1 / 255), cv2.COLOR_RGB2Lab)
     h, w = lab.shape[:2]
     b = max(1, round(_BORDER_FRACTION * min(h, w)))
     border = np.concatenate(
         [lab[:b].reshape(-1, 3), lab[:, :b].reshape(-1, 3), lab[:, -b:].reshape(-1, 3)]
-    )
+    ).astype(np.float64)
     reference = np.median(border, axis=0)
     if np.median(np.linalg.norm(border - reference, axis=1)) > BORDER_SPREAD_LIMIT:
         return None
-    near = np.linalg.norm(lab - reference, axis=2) < BACKGROUND_DELTA_E
+    diff = lab - reference.astype(np.float32)
+    near = np.einsum("ijk,ijk->ij", diff, diff) < np.float32(BACKGROUND_DELTA_E**2)
     _, labels = cv2.connectedComponents(near.astype(np.uint8), connectivity=4)
     edge_labels = np.unique(np.concatenate([labels[0], labels[:, 0], labels[:, -1]]))
     edge_labels = edge_labels[edge_labels > 0]
