@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from smpstudio import workflow
+from smpstudio.analysis import ita_class, ita_degrees
 from smpstudio.core import Plan
 from smpstudio.errors import SMPError
 
@@ -74,7 +75,8 @@ def analyse(
         flags = [k for k, bad in v.quality.items() if bad]
         _out.print(
             f"{v.name}: {v.mm_per_px:.3f} mm/px, skin L*a*b* "
-            f"{v.skin_lab[0]:.1f} {v.skin_lab[1]:.1f} {v.skin_lab[2]:.1f}, "
+            f"{v.skin_lab[0]:.1f} {v.skin_lab[1]:.1f} {v.skin_lab[2]:.1f} "
+            f"(ITA {ita_degrees(v.skin_lab):.0f}°, {ita_class(ita_degrees(v.skin_lab))}), "
             f"quality {'ok' if not flags else ', '.join(flags)}",
             highlight=False,
         )

@@ -8,6 +8,8 @@ from PIL import Image
 from smpstudio.analysis import (
     analyse_photo,
     detect_face,
+    ita_class,
+    ita_degrees,
     plain_background_mask,
     read_photo,
     rgb_to_lab,
@@ -38,11 +40,33 @@ def test_faces_scale_and_background_on_real_photos(name: str) -> None:
     assert not any(view.quality.values()), view.quality
 
 
-def test_skin_lightness_orders_light_and_dark_skin() -> None:
-    _, light = _analyse(TEST_PHOTOS / "C000141.jpg")
-    _, dark = _analyse(TEST_PHOTOS / "S001184.jpg")
+def test_skin_lightness_and_ita_order_light_and_dark_skin() -> None:
+    views = {
+        n: _analyse(TEST_PHOTOS / f"{n}.jpg")[1]
+        for n in ("C000141", "C001080", "L000287", "S001184")
+    }
+    light, dark = views["C000141"], views["S001184"]
     assert light.skin_lab[0] > dark.skin_lab[0] + 15
     assert 0 < dark.skin_lab[0] < light.skin_lab[0] < 100
+    ita = {n: ita_degrees(v.skin_lab) for n, v in views.items()}
+    # the two dark-skinned men (index.csv) have lower ITA than both light-skinned people
+    assert max(ita["L000287"], ita["S001184"]) < min(ita["C000141"], ita["C001080"]) - 10
+    for v in views.values():
+        assert v.skin_lab_iqr is not None and all(0 < x < 15 for x in v.skin_lab_iqr)
+
+
+def test_ita_classes_follow_the_published_bounds() -> None:
+    assert [ita_class(x) for x in (60, 50, 30, 20, 0, -40)] == [
+        "very light",
+        "light",
+        "intermediate",
+        "tan",
+        "brown",
+        "dark",
+    ]
+    # white-ish skin: L* 70, b* 15 → ITA 53°; a darker, yellower skin: L* 40, b* 20 → −27°
+    assert ita_degrees((70.0, 10.0, 15.0)) == pytest.approx(53.13, abs=0.01)
+    assert ita_degrees((40.0, 10.0, 20.0)) == pytest.approx(-26.57, abs=0.01)
 
 
 def test_lab_conversion_matches_reference_values() -> None:

@@ -1,7 +1,13 @@
 """Photo analysis: faces, metric scale, masks, skin colour (CIELAB), quality flags."""
 
 from smpstudio.analysis._analyse import analyse_photo
-from smpstudio.analysis._colour import forehead_lab, plain_background_mask, rgb_to_lab
+from smpstudio.analysis._colour import (
+    forehead_lab,
+    ita_class,
+    ita_degrees,
+    plain_background_mask,
+    rgb_to_lab,
+)
 from smpstudio.analysis._face import FaceDetection, detect_face
 from smpstudio.analysis._image import list_photos, read_photo
 from smpstudio.analysis._quality import quality_flags
@@ -22,6 +28,8 @@ __all__ = [
     "combine_scales",
     "detect_face",
     "forehead_lab",
+    "ita_class",
+    "ita_degrees",
     "list_photos",
     "marker_sheet",
     "plain_background_mask",

@@ -59,7 +59,7 @@ def analyse_photo(
     if marker is not None:
         estimates.append(marker)
     scale = combine_scales(estimates)
-    skin = forehead_lab(image, face.landmarks_px)
+    skin, skin_iqr = forehead_lab(image, face.landmarks_px)
     background = plain_background_mask(image)
     masks = {} if background is None else {"background": background}
     return View(
@@ -74,6 +74,7 @@ def analyse_photo(
         mm_per_px_relative_sd=scale.relative_sd,
         scale_source=scale.source,
         skin_lab=skin,
+        skin_lab_iqr=skin_iqr,
         masks=masks,
         quality=quality_flags(
             image, face.box_px, face.landmarks_px, skin[0], background is not None

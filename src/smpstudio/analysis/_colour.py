@@ -34,8 +34,71 @@ def rgb_to_lab(image: ImageRGB) -> FloatArray:
     return lab.astype(np.float64)
 
 
-def forehead_lab(image: ImageRGB, landmarks_px: FloatArray) -> tuple[float, float, float]:
-    """Median CIELAB of a forehead patch above the eyes.
+ITA_CLASSES = (
+    (55.0, "very light"),
+    (41.0, "light"),
+    (28.0, "intermediate"),
+    (10.0, "tan"),
+    (-30.0, "brown"),
+)
+"""Lower ITA° bound of each skin-colour class; below the last: "dark".
+``domain.md`` §6.3 [DelBino] via [Dermatest]."""
+
+
+def ita_degrees(lab: tuple[float, float, float]) -> float:
+    """Individual Typology Angle of a skin colour.
+
+    Parameters
+    ----------
+    lab : tuple of float
+        CIELAB L*, a*, b* (D65).
+
+    Returns
+    -------
+    float
+        ITA° = atan2(L* − 50, b*) in degrees; higher is lighter skin.
+
+    Notes
+    -----
+    ``domain.md`` §6.3 [Chardon1991]. ITA describes colour only: the Fitzpatrick phototype
+    (sun reactivity) is asked in the screening, never inferred from it.
+
+    Examples
+    --------
+    >>> round(ita_degrees((65.0, 10.0, 15.0)), 1)
+    45.0
+    """
+    return float(np.degrees(np.arctan2(lab[0] - 50.0, lab[2])))
+
+
+def ita_class(ita_deg: float) -> str:
+    """Skin-colour class of an ITA° value.
+
+    Parameters
+    ----------
+    ita_deg : float
+        ITA in degrees.
+
+    Returns
+    -------
+    str
+        One of "very light", "light", "intermediate", "tan", "brown", "dark".
+
+    Examples
+    --------
+    >>> ita_class(45.0), ita_class(-40.0)
+    ('light', 'dark')
+    """
+    for bound, name in ITA_CLASSES:
+        if ita_deg > bound:
+            return name
+    return "dark"
+
+
+def forehead_lab(
+    image: ImageRGB, landmarks_px: FloatArray
+) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """Median CIELAB of a forehead patch above the eyes, and its interquartile range.
 
     Parameters
     ----------
@@ -46,8 +109,10 @@ def forehead_lab(image: ImageRGB, landmarks_px: FloatArray) -> tuple[float, floa
 
     Returns
     -------
-    tuple of float
+    median : tuple of float
         L*, a*, b* of the patch.
+    iqr : tuple of float
+        Interquartile range of L*, a*, b* over the patch's pixels (the measurement's spread).
 
     Notes
     -----
@@ -67,8 +132,13 @@ def forehead_lab(image: ImageRGB, landmarks_px: FloatArray) -> tuple[float, floa
     x0, y0 = np.clip(np.floor(centre - half), 0, [w - 1, h - 1]).astype(int)
     x1, y1 = np.clip(np.ceil(centre + half), 1, [w, h]).astype(int)
     patch = rgb_to_lab(image[y0:y1, x0:x1]).reshape(-1, 3)
-    lab = np.median(patch, axis=0)
-    return float(lab[0]), float(lab[1]), float(lab[2])
+    q1, med, q3 = np.percentile(patch, [25, 50, 75], axis=0)
+    iqr = q3 - q1
+    return (float(med[0]), float(med[1]), float(med[2])), (
+        float(iqr[0]),
+        float(iqr[1]),
+        float(iqr[2]),
+    )
 
 
 def plain_background_mask(image: ImageRGB) -> BoolArray | None:

@@ -106,6 +106,7 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
                 "mm_per_px_relative_sd": view.mm_per_px_relative_sd,
                 "scale_source": view.scale_source,
                 "skin_lab": list(view.skin_lab),
+                "skin_lab_iqr": None if view.skin_lab_iqr is None else list(view.skin_lab_iqr),
                 "masks": sorted(view.masks),
                 "quality": dict(view.quality),
             }
@@ -334,6 +335,7 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path
                 mm_per_px_relative_sd=v.get("mm_per_px_relative_sd"),
                 scale_source=v.get("scale_source", "interpupillary distance (population)"),
                 skin_lab=tuple(v["skin_lab"]),
+                skin_lab_iqr=None if v.get("skin_lab_iqr") is None else tuple(v["skin_lab_iqr"]),
                 masks=masks,
                 quality=v["quality"],
             )

@@ -129,6 +129,8 @@ class View:
         (plans written before version 0.1 recorded it).
     scale_source : str
         Where the scale came from (``"marker"``, ``"interpupillary distance (population)"``...).
+    skin_lab_iqr : tuple of float or None
+        Interquartile range of L*, a*, b* over the forehead patch; None where not measured.
     camera : Camera or None
         Intrinsics and pose relative to the head; None until the head stage registers it.
     """
@@ -146,6 +148,7 @@ class View:
     quality: Mapping[str, bool]
     mm_per_px_relative_sd: float | None = None
     scale_source: str = "interpupillary distance (population)"
+    skin_lab_iqr: tuple[float, float, float] | None = None
     camera: Camera | None = None
 
     def __post_init__(self) -> None:
