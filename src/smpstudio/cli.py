@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from smpstudio import workflow
-from smpstudio.analysis import ita_class, ita_degrees
+from smpstudio.analysis import ita_class, ita_degrees, quality_messages
 from smpstudio.core import Plan
 from smpstudio.errors import SMPError
 
@@ -72,14 +72,17 @@ def analyse(
     with _exit_on_error():
         plan = workflow.run_analyse(photos_dir, out, seed=seed, sex=sex)
     for v in plan.views:
-        flags = [k for k, bad in v.quality.items() if bad]
+        ita = ita_degrees(v.skin_lab)
+        sd = "" if v.mm_per_px_relative_sd is None else f" ± {v.mm_per_px_relative_sd:.1%}"
         _out.print(
-            f"{v.name}: {v.mm_per_px:.3f} mm/px, skin L*a*b* "
+            f"{v.name}: {v.mm_per_px:.3f} mm/px{sd} ({v.scale_source}), skin L*a*b* "
             f"{v.skin_lab[0]:.1f} {v.skin_lab[1]:.1f} {v.skin_lab[2]:.1f} "
-            f"(ITA {ita_degrees(v.skin_lab):.0f}°, {ita_class(ita_degrees(v.skin_lab))}), "
-            f"quality {'ok' if not flags else ', '.join(flags)}",
+            f"(ITA {ita:.0f}°, {ita_class(ita)})",
             highlight=False,
         )
+        problems = quality_messages(dict(v.quality), dict(v.quality_metrics))
+        for line in problems or ["quality: all checks passed"]:
+            _out.print(f"  {line}", highlight=False)
     _summary(plan, out)
 
 

@@ -1,6 +1,7 @@
 import io
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -15,6 +16,7 @@ from smpstudio.analysis import (
     rgb_to_lab,
 )
 from smpstudio.analysis._image import MAX_PIXELS
+from smpstudio.analysis._quality import QUALITY_CHECKS, quality_flags, quality_messages
 from smpstudio.errors import ImageReadError, NoFaceFoundError
 from tests.conftest import EXAMPLE, TEST_PHOTOS
 
@@ -37,7 +39,9 @@ def test_faces_scale_and_background_on_real_photos(name: str) -> None:
     background = view.masks["background"]
     assert background[:10, :10].all() and background[:10, -10:].all()
     assert not background[int(eyes[0, 1]), int(eyes[0, 0])]
-    assert not any(view.quality.values()), view.quality
+    expected = {name: False for name in QUALITY_CHECKS}
+    expected["low_resolution"] = view.mm_per_px > 0.5  # 450 px portraits are coarse
+    assert dict(view.quality) == expected, view.quality_metrics
 
 
 def test_skin_lightness_and_ita_order_light_and_dark_skin() -> None:
@@ -117,3 +121,29 @@ def test_busy_background_gives_no_mask_and_a_flag() -> None:
     rng = np.random.default_rng(1)
     noise = rng.integers(0, 256, size=(300, 300, 3), dtype=np.uint8)
     assert plain_background_mask(noise) is None
+
+
+def test_each_quality_check_can_fail_on_a_real_photo() -> None:
+    photo, _ = read_photo(EXAMPLE / "front.jpg")
+    h, w = photo.shape[:2]
+    rotate = cv2.getRotationMatrix2D((w / 2, h / 2), 20, 1.0)
+    cases = {
+        "blurred": cv2.GaussianBlur(photo, (0, 0), 4),
+        "overexposed": np.clip(photo.astype(int) * 2, 0, 255).astype(np.uint8),
+        "face_tilted": cv2.warpAffine(photo, rotate, (w, h), borderMode=cv2.BORDER_REPLICATE),
+    }
+    for flag, image in cases.items():
+        view = analyse_photo(image, name="x", image_file="x.jpg", image_sha256="0" * 64)
+        assert view.quality[flag], (flag, view.quality_metrics[flag])
+        assert any(
+            line.startswith(f"{flag}: ")
+            for line in quality_messages(dict(view.quality), dict(view.quality_metrics))
+        )
+
+
+def test_quality_messages_give_value_limit_and_advice() -> None:
+    flags = quality_flags({"face_turned": 0.31, "blurred": 80.0})
+    assert flags == {"face_turned": True, "blurred": False}
+    (line,) = quality_messages(flags, {"face_turned": 0.31, "blurred": 80.0})
+    assert line.startswith("face_turned: 0.31 nose offset / eye distance (limit 0.2): ")
+    assert "face the camera" in line

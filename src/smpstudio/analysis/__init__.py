@@ -10,7 +10,13 @@ from smpstudio.analysis._colour import (
 )
 from smpstudio.analysis._face import FaceDetection, detect_face
 from smpstudio.analysis._image import list_photos, read_photo
-from smpstudio.analysis._quality import quality_flags
+from smpstudio.analysis._quality import (
+    QUALITY_CHECKS,
+    QualityCheck,
+    quality_flags,
+    quality_messages,
+    quality_metrics,
+)
 from smpstudio.analysis._scale import (
     MARKER_SIDE_MM,
     ScaleEstimate,
@@ -22,7 +28,9 @@ from smpstudio.analysis._scale import (
 
 __all__ = [
     "MARKER_SIDE_MM",
+    "QUALITY_CHECKS",
     "FaceDetection",
+    "QualityCheck",
     "ScaleEstimate",
     "analyse_photo",
     "combine_scales",
@@ -34,6 +42,8 @@ __all__ = [
     "marker_sheet",
     "plain_background_mask",
     "quality_flags",
+    "quality_messages",
+    "quality_metrics",
     "read_photo",
     "rgb_to_lab",
     "scale_from_eyes",

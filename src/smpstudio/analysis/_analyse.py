@@ -5,7 +5,7 @@ from pathlib import Path
 from smpstudio._typing import ImageRGB
 from smpstudio.analysis._colour import forehead_lab, plain_background_mask
 from smpstudio.analysis._face import detect_face
-from smpstudio.analysis._quality import quality_flags
+from smpstudio.analysis._quality import quality_flags, quality_metrics
 from smpstudio.analysis._scale import combine_scales, scale_from_eyes, scale_from_marker
 from smpstudio.core import View
 from smpstudio.domain import Sex
@@ -62,6 +62,14 @@ def analyse_photo(
     skin, skin_iqr = forehead_lab(image, face.landmarks_px)
     background = plain_background_mask(image)
     masks = {} if background is None else {"background": background}
+    metrics = quality_metrics(
+        image,
+        face.box_px,
+        face.landmarks_px,
+        mm_per_px=scale.mm_per_px,
+        forehead_lightness=skin[0],
+        has_plain_background=background is not None,
+    )
     return View(
         name=name,
         image_file=image_file,
@@ -76,7 +84,6 @@ def analyse_photo(
         skin_lab=skin,
         skin_lab_iqr=skin_iqr,
         masks=masks,
-        quality=quality_flags(
-            image, face.box_px, face.landmarks_px, skin[0], background is not None
-        ),
+        quality=quality_flags(metrics),
+        quality_metrics=metrics,
     )

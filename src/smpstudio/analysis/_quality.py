@@ -1,30 +1,130 @@
-"""Photo-quality flags: each is True where the problem is present."""
+"""Photo-quality checks: each a named flag with its measured value, threshold and a message.
+
+A flag is True where the problem is present. The measured values are kept with the view so
+that a practitioner can see how far a photo is from passing.
+
+Not checked yet: whether the top of the head is in the frame. Predicting the vertex from
+the eyes needs the head's pitch (in these portraits the eyes sit about 93 mm below the
+vertex, not the 115 mm a Frankfort-horizontal head would give), which comes with head pose.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
 
 import cv2
 import numpy as np
 
 from smpstudio._typing import FloatArray, ImageRGB
 
-MIN_IPD_PX = 60.0
-"""Smallest interpupillary distance in pixels before a photo counts as low-resolution."""
-MIN_SHARPNESS = 40.0
-"""Smallest variance of the Laplacian inside the face box before a photo counts as blurred."""
-MAX_ROLL_DEG = 10.0
-"""Largest tilt of the eye line before the face counts as tilted."""
-MAX_CLIPPED_FRACTION = 0.05
-"""Largest share of clipped (255) face pixels before a photo counts as overexposed."""
-MIN_FACE_LIGHTNESS = 15.0
-"""Smallest median L* of the forehead before a photo counts as underexposed."""
+
+@dataclass(frozen=True, slots=True)
+class QualityCheck:
+    """One photo-quality rule.
+
+    Parameters
+    ----------
+    name : str
+        Flag name.
+    threshold : float
+        Limit, in ``unit``.
+    unit : str
+        Unit of the measured value.
+    fails_when : {"above", "below"}
+        The photo fails when its value is above (or below) the threshold.
+    message : str
+        What the problem means and what to do, for a practitioner.
+    source : str
+        Why the threshold is what it is.
+    """
+
+    name: str
+    threshold: float
+    unit: str
+    fails_when: Literal["above", "below"]
+    message: str
+    source: str
+
+    def fails(self, value: float) -> bool:
+        """True where ``value`` breaks the rule."""
+        return value > self.threshold if self.fails_when == "above" else value < self.threshold
 
 
-def quality_flags(
+QUALITY_CHECKS: dict[str, QualityCheck] = {
+    c.name: c
+    for c in (
+        QualityCheck(
+            "low_resolution",
+            0.5,
+            "mm/px",
+            "above",
+            "each pixel covers too much scalp to show single impressions; photograph the "
+            "scalp closer or with more pixels",
+            "impressions ≈1 mm apart (domain.md §5.2) need ≥ 2 px per mm (sampling theorem)",
+        ),
+        QualityCheck(
+            "blurred",
+            40.0,
+            "Laplacian variance",
+            "below",
+            "the face is not sharp; hold the camera steady and focus on the head",
+            "unsourced heuristic threshold on the variance of the Laplacian",
+        ),
+        QualityCheck(
+            "face_tilted",
+            10.0,
+            "degrees of roll",
+            "above",
+            "the head is tilted sideways; level the eyes with the camera",
+            "unsourced; consistent views ask for the same head position (domain.md §9)",
+        ),
+        QualityCheck(
+            "face_turned",
+            0.2,
+            "nose offset / eye distance",
+            "above",
+            "the face is turned too far for a front view; face the camera or mark the view",
+            "unsourced; about 20° of yaw for a typical face",
+        ),
+        QualityCheck(
+            "overexposed",
+            0.05,
+            "share of clipped face pixels",
+            "above",
+            "highlights are burnt out; reduce flash or exposure",
+            "unsourced heuristic",
+        ),
+        QualityCheck(
+            "underexposed",
+            15.0,
+            "forehead L*",
+            "below",
+            "the face is too dark to measure colour; add light",
+            "unsourced heuristic",
+        ),
+        QualityCheck(
+            "busy_background",
+            0.5,
+            "plain background found (1 = yes)",
+            "below",
+            "the background is not one plain colour, so background and head cannot be "
+            "separated reliably; use a plain backdrop",
+            "method limit of the plain-background mask",
+        ),
+    )
+}
+"""Every quality check, by flag name."""
+
+
+def quality_metrics(
     image: ImageRGB,
     box_px: tuple[float, float, float, float],
     landmarks_px: FloatArray,
+    *,
+    mm_per_px: float,
     forehead_lightness: float,
     has_plain_background: bool,
-) -> dict[str, bool]:
-    """Check a photo for problems that make analysis or preview less reliable.
+) -> dict[str, float]:
+    """Measure the value each quality check tests.
 
     Parameters
     ----------
@@ -34,6 +134,8 @@ def quality_flags(
         Face box ``x, y, width, height``, pixels.
     landmarks_px : (5, 2) ndarray of float
         Face landmarks, eyes first, pixels.
+    mm_per_px : float
+        Scale at the face, millimetres per pixel.
     forehead_lightness : float
         Median L* of the forehead patch.
     has_plain_background : bool
@@ -41,9 +143,8 @@ def quality_flags(
 
     Returns
     -------
-    dict of str to bool
-        ``low_resolution``, ``blurred``, ``face_tilted``, ``overexposed``,
-        ``underexposed``, ``busy_background``.
+    dict of str to float
+        One value per name in ``QUALITY_CHECKS``, in that check's unit.
     """
     h, w = image.shape[:2]
     x, y, bw, bh = box_px
@@ -52,14 +153,66 @@ def quality_flags(
     face = image[y0:y1, x0:x1]
     gray = cv2.cvtColor(face, cv2.COLOR_RGB2GRAY)
     sharpness = float(cv2.Laplacian(gray, cv2.CV_64F).var()) if gray.size else 0.0
-    across = landmarks_px[1] - landmarks_px[0]
+    right_eye, left_eye, nose = landmarks_px[0], landmarks_px[1], landmarks_px[2]
+    across = left_eye - right_eye
+    ipd_px = float(np.hypot(*across))
     roll = float(np.degrees(np.arctan2(across[1], across[0])))
+    unit_across = across / ipd_px
+    turn = abs(float(np.dot(nose - (right_eye + left_eye) / 2, unit_across))) / ipd_px
     clipped = float(np.mean(np.any(face >= 255, axis=2))) if face.size else 1.0
     return {
-        "low_resolution": bool(np.hypot(*across) < MIN_IPD_PX),
-        "blurred": sharpness < MIN_SHARPNESS,
-        "face_tilted": abs(roll) > MAX_ROLL_DEG,
-        "overexposed": clipped > MAX_CLIPPED_FRACTION,
-        "underexposed": forehead_lightness < MIN_FACE_LIGHTNESS,
-        "busy_background": not has_plain_background,
+        "low_resolution": mm_per_px,
+        "blurred": sharpness,
+        "face_tilted": abs(roll),
+        "face_turned": turn,
+        "overexposed": clipped,
+        "underexposed": forehead_lightness,
+        "busy_background": 1.0 if has_plain_background else 0.0,
     }
+
+
+def quality_flags(metrics: dict[str, float]) -> dict[str, bool]:
+    """Apply ``QUALITY_CHECKS`` to measured values.
+
+    Parameters
+    ----------
+    metrics : dict of str to float
+        Values from :func:`quality_metrics`.
+
+    Returns
+    -------
+    dict of str to bool
+        True where the problem is present.
+
+    Examples
+    --------
+    >>> quality_flags({"blurred": 12.0})
+    {'blurred': True}
+    """
+    return {name: QUALITY_CHECKS[name].fails(value) for name, value in metrics.items()}
+
+
+def quality_messages(flags: dict[str, bool], metrics: dict[str, float]) -> list[str]:
+    """Sentences for the failed checks: value, threshold and what to do.
+
+    Parameters
+    ----------
+    flags : dict of str to bool
+        Flags of a view.
+    metrics : dict of str to float
+        The measured values behind them.
+
+    Returns
+    -------
+    list of str
+        One line per failed check, e.g. ``"low_resolution: 0.56 mm/px (limit 0.5): ..."``.
+    """
+    lines = []
+    for name, failed in flags.items():
+        if failed:
+            check = QUALITY_CHECKS[name]
+            value = metrics.get(name, float("nan"))
+            lines.append(
+                f"{name}: {value:.3g} {check.unit} (limit {check.threshold:g}): {check.message}"
+            )
+    return lines

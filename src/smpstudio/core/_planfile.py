@@ -109,6 +109,7 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
                 "skin_lab_iqr": None if view.skin_lab_iqr is None else list(view.skin_lab_iqr),
                 "masks": sorted(view.masks),
                 "quality": dict(view.quality),
+                "quality_metrics": dict(view.quality_metrics),
             }
         )
     doc: Document = {
@@ -338,6 +339,7 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path
                 skin_lab_iqr=None if v.get("skin_lab_iqr") is None else tuple(v["skin_lab_iqr"]),
                 masks=masks,
                 quality=v["quality"],
+                quality_metrics=v.get("quality_metrics", {}),
             )
         )
     head = None

@@ -131,6 +131,9 @@ class View:
         Where the scale came from (``"marker"``, ``"interpupillary distance (population)"``...).
     skin_lab_iqr : tuple of float or None
         Interquartile range of L*, a*, b* over the forehead patch; None where not measured.
+    quality_metrics : mapping of str to float
+        The measured value behind each quality flag (units in
+        ``smpstudio.analysis.QUALITY_CHECKS``); empty where not recorded.
     camera : Camera or None
         Intrinsics and pose relative to the head; None until the head stage registers it.
     """
@@ -149,6 +152,7 @@ class View:
     mm_per_px_relative_sd: float | None = None
     scale_source: str = "interpupillary distance (population)"
     skin_lab_iqr: tuple[float, float, float] | None = None
+    quality_metrics: Mapping[str, float] = field(default_factory=dict)
     camera: Camera | None = None
 
     def __post_init__(self) -> None:
@@ -167,6 +171,7 @@ class View:
             )
         object.__setattr__(self, "masks", MappingProxyType(masks))
         object.__setattr__(self, "quality", MappingProxyType(dict(self.quality)))
+        object.__setattr__(self, "quality_metrics", MappingProxyType(dict(self.quality_metrics)))
 
 
 @dataclass(frozen=True, slots=True)
