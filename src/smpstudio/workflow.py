@@ -17,7 +17,14 @@ import cv2
 import jsonschema
 import numpy as np
 
-from smpstudio.analysis import analyse_photo, list_photos, marker_sheet, read_photo
+from smpstudio.analysis import (
+    analyse_photo,
+    analysis_overlay,
+    analysis_report,
+    list_photos,
+    marker_sheet,
+    read_photo,
+)
 from smpstudio.analysis._scale import SHEET_PX_PER_MM
 from smpstudio.core import PLAN_FILE_NAME, Plan, load_plan, save_plan
 from smpstudio.core._atomic import write_bytes_atomic
@@ -154,7 +161,8 @@ def run_analyse(
     Returns
     -------
     Plan
-        The new plan, also written to ``out_dir``.
+        The new plan, also written to ``out_dir``, with ``analysis/<photo>.json`` (every
+        measurement) and ``analysis/<photo>.png`` (an overlay of what was found).
 
     Raises
     ------
@@ -191,8 +199,15 @@ def run_analyse(
     if len(set(names)) != len(names):
         raise InputFolderError(photos_dir, f"two photos share a name stem: {sorted(names)}")
     (out_dir / "photos").mkdir(parents=True, exist_ok=True)
-    for path in images:
+    (out_dir / "analysis").mkdir(exist_ok=True)
+    for path, view in zip(images, views, strict=True):
         shutil.copyfile(path, out_dir / "photos" / path.name)
+        report = json.dumps(analysis_report(view), indent=1, allow_nan=False) + "\n"
+        write_bytes_atomic(out_dir / "analysis" / f"{view.name}.json", report.encode("utf-8"))
+        image, _ = read_photo(path)
+        write_bytes_atomic(
+            out_dir / "analysis" / f"{view.name}.png", _png_bytes(analysis_overlay(image, view))
+        )
     plan = Plan(seed=seed, views=tuple(views))
     save_plan(plan, out_dir)
     return plan

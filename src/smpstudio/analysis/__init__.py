@@ -3,6 +3,7 @@
 from smpstudio.analysis._analyse import analyse_photo
 from smpstudio.analysis._colour import (
     forehead_lab,
+    forehead_patch_px,
     ita_class,
     ita_degrees,
     plain_background_mask,
@@ -17,6 +18,11 @@ from smpstudio.analysis._quality import (
     quality_messages,
     quality_metrics,
 )
+from smpstudio.analysis._report import (
+    LANDMARK_NAMES,
+    analysis_overlay,
+    analysis_report,
+)
 from smpstudio.analysis._scale import (
     MARKER_SIDE_MM,
     ScaleEstimate,
@@ -27,15 +33,19 @@ from smpstudio.analysis._scale import (
 )
 
 __all__ = [
+    "LANDMARK_NAMES",
     "MARKER_SIDE_MM",
     "QUALITY_CHECKS",
     "FaceDetection",
     "QualityCheck",
     "ScaleEstimate",
     "analyse_photo",
+    "analysis_overlay",
+    "analysis_report",
     "combine_scales",
     "detect_face",
     "forehead_lab",
+    "forehead_patch_px",
     "ita_class",
     "ita_degrees",
     "list_photos",

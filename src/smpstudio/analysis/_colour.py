@@ -95,6 +95,49 @@ def ita_class(ita_deg: float) -> str:
     return "dark"
 
 
+def forehead_patch_px(
+    landmarks_px: FloatArray, shape: tuple[int, ...]
+) -> tuple[int, int, int, int]:
+    """Pixel box of the forehead patch where skin colour is measured.
+
+    Parameters
+    ----------
+    landmarks_px : (5, 2) ndarray of float
+        Face landmarks, eyes first, pixels.
+    shape : tuple of int
+        Image shape ``(h, w, ...)``.
+
+    Returns
+    -------
+    tuple of int
+        ``x0, y0, x1, y1`` (end-exclusive), clipped to the image.
+
+    Notes
+    -----
+    Centred 0.6 interpupillary distances above the eye midpoint (along the face's up
+    direction), 0.6 IPD wide and 0.25 IPD tall: forehead skin on most faces, below a fringe
+    and above the brows.
+
+    Examples
+    --------
+    >>> eyes = np.array([[100.0, 200], [200, 200], [0, 0], [0, 0], [0, 0]])
+    >>> forehead_patch_px(eyes, (400, 300))
+    (120, 127, 180, 153)
+    """
+    right_eye, left_eye = landmarks_px[0], landmarks_px[1]
+    across = left_eye - right_eye
+    ipd = float(np.hypot(*across))
+    up = np.array([across[1], -across[0]]) / ipd
+    if up[1] > 0:
+        up = -up
+    centre = (right_eye + left_eye) / 2 + 0.6 * ipd * up
+    half = np.array([0.3 * ipd, 0.125 * ipd])
+    h, w = shape[:2]
+    x0, y0 = np.clip(np.floor(centre - half), 0, [w - 1, h - 1]).astype(int)
+    x1, y1 = np.clip(np.ceil(centre + half), 1, [w, h]).astype(int)
+    return int(x0), int(y0), int(x1), int(y1)
+
+
 def forehead_lab(
     image: ImageRGB, landmarks_px: FloatArray
 ) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
@@ -116,21 +159,9 @@ def forehead_lab(
 
     Notes
     -----
-    The patch is centred 0.6 interpupillary distances above the eye midpoint (along the
-    face's up direction), 0.6 IPD wide and 0.25 IPD tall: forehead skin on most faces,
-    below a fringe and above the brows.
+    The patch is :func:`forehead_patch_px`.
     """
-    right_eye, left_eye = landmarks_px[0], landmarks_px[1]
-    across = left_eye - right_eye
-    ipd = float(np.hypot(*across))
-    up = np.array([across[1], -across[0]]) / ipd
-    if up[1] > 0:
-        up = -up
-    centre = (right_eye + left_eye) / 2 + 0.6 * ipd * up
-    half = np.array([0.3 * ipd, 0.125 * ipd])
-    h, w = image.shape[:2]
-    x0, y0 = np.clip(np.floor(centre - half), 0, [w - 1, h - 1]).astype(int)
-    x1, y1 = np.clip(np.ceil(centre + half), 1, [w, h]).astype(int)
+    x0, y0, x1, y1 = forehead_patch_px(landmarks_px, image.shape[:2])
     patch = rgb_to_lab(image[y0:y1, x0:x1]).reshape(-1, 3)
     q1, med, q3 = np.percentile(patch, [25, 50, 75], axis=0)
     iqr = q3 - q1
