@@ -182,6 +182,10 @@ def plan(
 
         result = workflow.run_plan(photos_dir, out, seed=seed, sex=sex, on_stage=on_stage)
     _summary(result, out)
-    for folder in ("preview", "programs"):
+    for folder, label in (
+        ("analysis", "analysis"),
+        ("preview", "preview"),
+        ("programs", "program"),
+    ):
         for p in sorted((out / folder).glob("*")):
-            _out.print(f"{folder[:-1] if folder == 'programs' else folder}: {p}", highlight=False)
+            _out.print(f"{label}: {p}", highlight=False)
