@@ -92,7 +92,11 @@ def test_marker_scale_is_recovered_within_one_percent(path: Path, mm_per_px, til
     assert face is not None
     eyes = face.landmarks_px[:2].mean(axis=0)
     ipd = np.hypot(*(face.landmarks_px[1] - face.landmarks_px[0]))
-    composite, truth = _composite_marker(photo, eyes - [0, 1.1 * ipd], mm_per_px, tilt)
+    # on the forehead/scalp, but with the whole card (black square and white margin) in the
+    # frame, as the sheet instructs: a card cut by the photo's edge is not detected
+    half_card_px = 1.25 * (MARKER_SIDE_MM + 16) / 2 / mm_per_px
+    centre = np.array([eyes[0], max(eyes[1] - 1.1 * ipd, half_card_px + 5)])
+    composite, truth = _composite_marker(photo, centre, mm_per_px, tilt)
     found = scale_from_marker(composite)
     assert found is not None and found.source == "marker"
     assert found.mm_per_px == pytest.approx(truth, rel=MARKER_SCALE_FRACTION)

@@ -11,6 +11,7 @@ from smpstudio.analysis._colour import (
 )
 from smpstudio.analysis._face import FaceDetection, detect_face
 from smpstudio.analysis._image import list_photos, read_photo
+from smpstudio.analysis._mesh import FaceMesh, face_mesh
 from smpstudio.analysis._quality import (
     QUALITY_CHECKS,
     QualityCheck,
@@ -37,6 +38,7 @@ __all__ = [
     "MARKER_SIDE_MM",
     "QUALITY_CHECKS",
     "FaceDetection",
+    "FaceMesh",
     "QualityCheck",
     "ScaleEstimate",
     "analyse_photo",
@@ -44,6 +46,7 @@ __all__ = [
     "analysis_report",
     "combine_scales",
     "detect_face",
+    "face_mesh",
     "forehead_lab",
     "forehead_patch_px",
     "ita_class",

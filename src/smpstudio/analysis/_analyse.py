@@ -1,10 +1,12 @@
 """Photo analysis: one photo in, one ``View`` (without camera) out."""
 
+import dataclasses
 from pathlib import Path
 
 from smpstudio._typing import ImageRGB
 from smpstudio.analysis._colour import forehead_lab, plain_background_mask
 from smpstudio.analysis._face import detect_face
+from smpstudio.analysis._mesh import face_mesh
 from smpstudio.analysis._quality import quality_flags, quality_metrics
 from smpstudio.analysis._scale import combine_scales, scale_from_eyes, scale_from_marker
 from smpstudio.core import View
@@ -51,9 +53,12 @@ def analyse_photo(
     NoFaceFoundError
         If no face is found.
     """
-    face = detect_face(image)
-    if face is None:
+    found = detect_face(image)
+    if found is None:
         raise NoFaceFoundError(Path(image_file))
+    # YuNet finds the face; Face Mesh places the five points (pupils, nose tip, mouth
+    # corners) several times more accurately than YuNet's own keypoints.
+    face = dataclasses.replace(found, landmarks_px=face_mesh(image, found).five_points())
     estimates = [scale_from_eyes(face.landmarks_px, sex=sex, interpupillary_mm=interpupillary_mm)]
     marker = scale_from_marker(image)
     if marker is not None:

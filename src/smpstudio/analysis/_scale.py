@@ -77,7 +77,8 @@ def scale_from_marker(image: ImageRGB, *, side_mm: float = MARKER_SIDE_MM) -> Sc
     The four corners are found with sub-pixel refinement; the homography from the printed
     square (mm) to the image gives, at the marker centre, the Jacobian J of image position
     with respect to millimetres, and mm/px = 1/√|det J| (the scale of a small area). The
-    scale holds for the marker's plane: place the marker on the scalp or forehead.
+    scale holds for the marker's plane: place the marker on the scalp or forehead. A card
+    cut by the photo's edge (white margin missing) is not detected.
     The relative SD propagates ``CORNER_SD_PX`` through the side length in pixels.
     """
     params = cv2.aruco.DetectorParameters()
@@ -238,6 +239,12 @@ def marker_sheet(*, marker_ids: tuple[int, ...] = (0, 1, 2, 3, 4, 5)) -> ImageRG
         (15 * k, 275 * k),
         "Cut along the grey line, keep the white margin, place one marker flat on the "
         "scalp or forehead.",
+        fill="black",
+        font=small,
+    )
+    draw.text(
+        (15 * k, 282 * k),
+        "The whole card, with its white margin, must be inside every photo.",
         fill="black",
         font=small,
     )
