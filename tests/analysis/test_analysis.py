@@ -145,8 +145,8 @@ def test_each_quality_check_can_fail_on_a_real_photo() -> None:
 
 
 def test_quality_messages_give_value_limit_and_advice() -> None:
-    flags = quality_flags({"face_turned": 0.31, "blurred": 80.0})
+    flags = quality_flags({"face_turned": 31.0, "blurred": 80.0})
     assert flags == {"face_turned": True, "blurred": False}
-    (line,) = quality_messages(flags, {"face_turned": 0.31, "blurred": 80.0})
-    assert line.startswith("face_turned: 0.31 nose offset / eye distance (limit 0.2): ")
-    assert "face the camera" in line
+    (line,) = quality_messages(flags, {"face_turned": 31.0, "blurred": 80.0})
+    assert line.startswith("face_turned: 31 degrees of yaw from the nearest standard view")
+    assert "(limit 15)" in line and "face the camera" in line

@@ -12,6 +12,12 @@ from smpstudio.analysis._colour import (
 from smpstudio.analysis._face import FaceDetection, detect_face
 from smpstudio.analysis._image import list_photos, read_photo
 from smpstudio.analysis._mesh import FaceMesh, face_mesh
+from smpstudio.analysis._pose import (
+    FRONT_VIEW_MAX_YAW_DEG,
+    HeadPose,
+    default_focal_px,
+    head_pose,
+)
 from smpstudio.analysis._quality import (
     QUALITY_CHECKS,
     QualityCheck,
@@ -34,21 +40,25 @@ from smpstudio.analysis._scale import (
 )
 
 __all__ = [
+    "FRONT_VIEW_MAX_YAW_DEG",
     "LANDMARK_NAMES",
     "MARKER_SIDE_MM",
     "QUALITY_CHECKS",
     "FaceDetection",
     "FaceMesh",
+    "HeadPose",
     "QualityCheck",
     "ScaleEstimate",
     "analyse_photo",
     "analysis_overlay",
     "analysis_report",
     "combine_scales",
+    "default_focal_px",
     "detect_face",
     "face_mesh",
     "forehead_lab",
     "forehead_patch_px",
+    "head_pose",
     "ita_class",
     "ita_degrees",
     "list_photos",

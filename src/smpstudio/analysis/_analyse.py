@@ -7,6 +7,7 @@ from smpstudio._typing import ImageRGB
 from smpstudio.analysis._colour import forehead_lab, plain_background_mask
 from smpstudio.analysis._face import detect_face
 from smpstudio.analysis._mesh import face_mesh
+from smpstudio.analysis._pose import head_pose
 from smpstudio.analysis._quality import quality_flags, quality_metrics
 from smpstudio.analysis._scale import combine_scales, scale_from_eyes, scale_from_marker
 from smpstudio.core import View
@@ -58,7 +59,9 @@ def analyse_photo(
         raise NoFaceFoundError(Path(image_file))
     # YuNet finds the face; Face Mesh places the five points (pupils, nose tip, mouth
     # corners) several times more accurately than YuNet's own keypoints.
-    face = dataclasses.replace(found, landmarks_px=face_mesh(image, found).five_points())
+    mesh = face_mesh(image, found)
+    face = dataclasses.replace(found, landmarks_px=mesh.five_points())
+    pose = head_pose(mesh.landmarks_px, image.shape[1], image.shape[0])
     estimates = [scale_from_eyes(face.landmarks_px, sex=sex, interpupillary_mm=interpupillary_mm)]
     marker = scale_from_marker(image)
     if marker is not None:
@@ -72,6 +75,7 @@ def analyse_photo(
         face.box_px,
         face.landmarks_px,
         mm_per_px=scale.mm_per_px,
+        yaw_deg=pose.yaw_deg,
         forehead_lightness=skin[0],
         has_plain_background=background is not None,
     )
@@ -91,4 +95,6 @@ def analyse_photo(
         masks=masks,
         quality=quality_flags(metrics),
         quality_metrics=metrics,
+        head_pose_deg=(pose.yaw_deg, pose.pitch_deg, pose.roll_deg),
+        view_kind=pose.view,
     )

@@ -4,8 +4,9 @@ A flag is True where the problem is present. The measured values are kept with t
 that a practitioner can see how far a photo is from passing.
 
 Not checked yet: whether the top of the head is in the frame. Predicting the vertex from
-the eyes needs the head's pitch (in these portraits the eyes sit about 93 mm below the
-vertex, not the 115 mm a Frankfort-horizontal head would give), which comes with head pose.
+the face needs where the vertex lies relative to the face (in these portraits the eyes sit
+about 93 mm below the vertex, not the 115 mm a Frankfort-horizontal head would give), which
+the head model must calibrate first.
 """
 
 from dataclasses import dataclass
@@ -79,11 +80,12 @@ QUALITY_CHECKS: dict[str, QualityCheck] = {
         ),
         QualityCheck(
             "face_turned",
-            0.2,
-            "nose offset / eye distance",
+            15.0,
+            "degrees of yaw from the nearest standard view (front 0°, profile 90°)",
             "above",
-            "the face is turned too far for a front view; face the camera or mark the view",
-            "unsourced; about 20° of yaw for a typical face",
+            "the head is turned between standard views; turn it to face the camera or to a "
+            "full profile",
+            "unsourced; standard views are front, left and right (domain.md §9)",
         ),
         QualityCheck(
             "overexposed",
@@ -121,6 +123,7 @@ def quality_metrics(
     landmarks_px: FloatArray,
     *,
     mm_per_px: float,
+    yaw_deg: float,
     forehead_lightness: float,
     has_plain_background: bool,
 ) -> dict[str, float]:
@@ -136,6 +139,8 @@ def quality_metrics(
         Face landmarks, eyes first, pixels.
     mm_per_px : float
         Scale at the face, millimetres per pixel.
+    yaw_deg : float
+        Head yaw, degrees (from :func:`head_pose`).
     forehead_lightness : float
         Median L* of the forehead patch.
     has_plain_background : bool
@@ -153,12 +158,9 @@ def quality_metrics(
     face = image[y0:y1, x0:x1]
     gray = cv2.cvtColor(face, cv2.COLOR_RGB2GRAY)
     sharpness = float(cv2.Laplacian(gray, cv2.CV_64F).var()) if gray.size else 0.0
-    right_eye, left_eye, nose = landmarks_px[0], landmarks_px[1], landmarks_px[2]
-    across = left_eye - right_eye
-    ipd_px = float(np.hypot(*across))
+    across = landmarks_px[1] - landmarks_px[0]
     roll = float(np.degrees(np.arctan2(across[1], across[0])))
-    unit_across = across / ipd_px
-    turn = abs(float(np.dot(nose - (right_eye + left_eye) / 2, unit_across))) / ipd_px
+    turn = min(abs(yaw_deg), abs(abs(yaw_deg) - 90.0))
     clipped = float(np.mean(np.any(face >= 255, axis=2))) if face.size else 1.0
     return {
         "low_resolution": mm_per_px,

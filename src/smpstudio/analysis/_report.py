@@ -46,6 +46,10 @@ def analysis_report(view: View) -> dict[str, Any]:
         "landmarks_px": {
             name: view.landmarks_px[i].tolist() for i, name in enumerate(LANDMARK_NAMES)
         },
+        "view_kind": view.view_kind,
+        "head_pose_deg": None
+        if view.head_pose_deg is None
+        else dict(zip(("yaw", "pitch", "roll"), view.head_pose_deg, strict=True)),
         "scale": {
             "mm_per_px": view.mm_per_px,
             "relative_sd": view.mm_per_px_relative_sd,
@@ -156,6 +160,15 @@ def analysis_overlay(image: ImageRGB, view: View) -> ImageRGB:
         (255, 255, 255),
         0.45,
     )
+    if view.head_pose_deg is not None:
+        yaw, pitch, roll = view.head_pose_deg
+        _text(
+            canvas,
+            f"{view.view_kind} view: yaw {yaw:.0f}, pitch {pitch:.0f}, roll {roll:.0f} deg",
+            (bx, by - 30),
+            (255, 255, 255),
+            0.45,
+        )
     failed = [name for name, bad in view.quality.items() if bad]
     lines = ["quality: all checks passed"] if not failed else ["quality problems:", *failed]
     for n, line in enumerate(lines):

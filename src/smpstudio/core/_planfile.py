@@ -110,6 +110,8 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
                 "masks": sorted(view.masks),
                 "quality": dict(view.quality),
                 "quality_metrics": dict(view.quality_metrics),
+                "head_pose_deg": None if view.head_pose_deg is None else list(view.head_pose_deg),
+                "view_kind": view.view_kind,
             }
         )
     doc: Document = {
@@ -340,6 +342,8 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path
                 masks=masks,
                 quality=v["quality"],
                 quality_metrics=v.get("quality_metrics", {}),
+                head_pose_deg=None if v.get("head_pose_deg") is None else tuple(v["head_pose_deg"]),
+                view_kind=v.get("view_kind"),
             )
         )
     head = None

@@ -134,6 +134,11 @@ class View:
     quality_metrics : mapping of str to float
         The measured value behind each quality flag (units in
         ``smpstudio.analysis.QUALITY_CHECKS``); empty where not recorded.
+    head_pose_deg : tuple of float or None
+        Yaw, pitch and roll of the head relative to a frontal view, degrees
+        (``smpstudio.analysis.head_pose`` gives the signs); None where not measured.
+    view_kind : str or None
+        ``"front"``, ``"left"`` or ``"right"``: which side of the head the photo shows.
     camera : Camera or None
         Intrinsics and pose relative to the head; None until the head stage registers it.
     """
@@ -153,6 +158,8 @@ class View:
     scale_source: str = "interpupillary distance (population)"
     skin_lab_iqr: tuple[float, float, float] | None = None
     quality_metrics: Mapping[str, float] = field(default_factory=dict)
+    head_pose_deg: tuple[float, float, float] | None = None
+    view_kind: str | None = None
     camera: Camera | None = None
 
     def __post_init__(self) -> None:

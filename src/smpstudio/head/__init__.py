@@ -2,7 +2,6 @@
 
 from smpstudio.head._ellipsoid import ellipsoid_axes_mm, fit_ellipsoid_head
 from smpstudio.head._registration import (
-    default_focal_px,
     face_template_mm,
     register_frontal_view,
 )
@@ -15,7 +14,6 @@ from smpstudio.head._surface import (
 __all__ = [
     "cast_rays_mm",
     "closest_points_on_triangles",
-    "default_focal_px",
     "distance_to_surface_mm",
     "ellipsoid_axes_mm",
     "face_template_mm",

@@ -6,12 +6,11 @@ import cv2
 import numpy as np
 
 from smpstudio._typing import PointsMM
+from smpstudio.analysis import default_focal_px
 from smpstudio.core import Camera, RigidTransform, View
 from smpstudio.domain import DEFAULTS
 from smpstudio.errors import PlanValidationError
 
-FULL_FRAME_DIAGONAL_MM = 43.27
-"""Diagonal of a 36 × 24 mm frame, the reference of 35 mm-equivalent focal lengths."""
 MAX_REPROJECTION_RMS_PX_PER_IPD = 0.12
 """Largest landmark reprojection RMS, as a fraction of the IPD in pixels, before a
 registration is flagged ``registration_poor``."""
@@ -66,28 +65,6 @@ def face_template_mm(interpupillary_mm: float) -> PointsMM:
     )
     template: PointsMM = _CANONICAL_FACE_CM * scale + eyes
     return template
-
-
-def default_focal_px(width_px: int, height_px: int) -> float:
-    """Focal length in pixels of the default portrait lens for a photo of this size.
-
-    Parameters
-    ----------
-    width_px, height_px : int
-        Photo size, pixels.
-
-    Returns
-    -------
-    float
-        ``portrait_focal_length_mm`` (35 mm equivalent) expressed in pixels.
-
-    Examples
-    --------
-    >>> round(default_focal_px(450, 550), 1)
-    1396.0
-    """
-    diagonal_px = float(np.hypot(width_px, height_px))
-    return DEFAULTS["portrait_focal_length_mm"].value * diagonal_px / FULL_FRAME_DIAGONAL_MM
 
 
 def register_frontal_view(view: View, *, interpupillary_mm: float) -> View:
