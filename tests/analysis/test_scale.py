@@ -14,9 +14,11 @@ from smpstudio.analysis import (
     analyse_photo,
     combine_scales,
     detect_face,
+    face_mesh,
     marker_sheet,
     read_photo,
     scale_from_eyes,
+    scale_from_iris,
     scale_from_marker,
 )
 from smpstudio.cli import app
@@ -159,3 +161,29 @@ def test_marker_sheet_pdf_is_a4_at_actual_size(tmp_path: Path) -> None:
     assert box is not None
     width_mm, height_mm = (float(v) / 72 * 25.4 for v in box.groups())
     assert width_mm == pytest.approx(210, abs=0.1) and height_mm == pytest.approx(297, abs=0.1)
+
+
+FACIAL_SCALE_OFFSET = (0.90, 0.98)
+"""Observed median ratio iris scale / IPD scale on the real portraits: a systematic offset of
+about −6 %, not yet explained (see ``scale_from_iris``); pinned so that a change shows."""
+
+
+def test_facial_scale_spread_beside_the_population_spread_it_assumes() -> None:
+    ratios = []
+    for path in PHOTOS + sorted(p for p in TEST_PHOTOS.glob("*.jpg") if p not in PHOTOS):
+        image, _ = read_photo(path)
+        found = detect_face(image)
+        mesh = face_mesh(image, found)
+        iris = scale_from_iris(mesh.iris_diameters_px())
+        eyes = scale_from_eyes(mesh.five_points())
+        ratios.append(iris.mm_per_px / eyes.mm_per_px)
+    observed = float(np.std(np.log(ratios), ddof=1))
+    assumed = float(np.hypot(iris.relative_sd, eyes.relative_sd))
+    print(
+        f"iris/IPD scale ratio over {len(ratios)} photos: median {np.median(ratios):.3f}, "
+        f"spread {observed:.1%}; the two population spreads together assume {assumed:.1%}"
+    )
+    assert len(ratios) >= 10
+    # the photos scatter no more than the populations the two estimates assume
+    assert observed < assumed
+    assert FACIAL_SCALE_OFFSET[0] < np.median(ratios) < FACIAL_SCALE_OFFSET[1]

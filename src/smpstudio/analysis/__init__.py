@@ -36,6 +36,7 @@ from smpstudio.analysis._scale import (
     combine_scales,
     marker_sheet,
     scale_from_eyes,
+    scale_from_iris,
     scale_from_marker,
 )
 
@@ -70,5 +71,6 @@ __all__ = [
     "read_photo",
     "rgb_to_lab",
     "scale_from_eyes",
+    "scale_from_iris",
     "scale_from_marker",
 ]

@@ -49,6 +49,14 @@ class FaceMesh:
     landmarks_px: FloatArray
     presence: float
 
+    def iris_diameters_px(self) -> tuple[float, float]:
+        """Horizontal iris diameter of the right and left eye, pixels."""
+        p = self.landmarks_px[:, :2]
+        return (
+            float(np.linalg.norm(p[RIGHT_IRIS + 1] - p[RIGHT_IRIS + 3])),
+            float(np.linalg.norm(p[LEFT_IRIS + 1] - p[LEFT_IRIS + 3])),
+        )
+
     def five_points(self) -> FloatArray:
         """Pupils (iris centres), nose tip and mouth corners, as (5, 2) pixels."""
         idx = [RIGHT_IRIS, LEFT_IRIS, NOSE_TIP, RIGHT_MOUTH_CORNER, LEFT_MOUTH_CORNER]
