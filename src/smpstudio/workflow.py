@@ -2,7 +2,7 @@
 
 This is the file-system edge of the pipeline; ``cli.py`` (and later the studio) call it.
 A plan folder holds ``plan.json``, its array file, ``photos/`` (copies of the inputs),
-``preview/`` and ``programs/``.
+``analysis/`` (a report and an overlay per photo), ``preview/`` and ``programs/``.
 """
 
 import dataclasses
@@ -18,6 +18,7 @@ import jsonschema
 import numpy as np
 
 from smpstudio.analysis import (
+    SHEET_PX_PER_MM,
     analyse_photo,
     analysis_overlay,
     analysis_report,
@@ -25,9 +26,7 @@ from smpstudio.analysis import (
     marker_sheet,
     read_photo,
 )
-from smpstudio.analysis._scale import SHEET_PX_PER_MM
-from smpstudio.core import PLAN_FILE_NAME, Plan, load_plan, save_plan
-from smpstudio.core._atomic import write_bytes_atomic
+from smpstudio.core import PLAN_FILE_NAME, Plan, load_plan, save_plan, write_bytes_atomic
 from smpstudio.design import default_design
 from smpstudio.domain import DEFAULTS, Sex
 from smpstudio.errors import ImageReadError, InputFolderError, StageOrderError
@@ -181,33 +180,29 @@ def run_analyse(
             photos_dir, "holds no photos (looked for .jpg, .jpeg, .png, .tif, .tiff, .webp)"
         )
     views = []
-    images = []
+    overlays = []  # encoded PNGs: nothing is written until every photo has been analysed
     for path in photos:
         image, sha = read_photo(path)
-        views.append(
-            analyse_photo(
-                image,
-                name=path.stem,
-                image_file=f"photos/{path.name}",
-                image_sha256=sha,
-                sex=sex,
-                interpupillary_mm=interpupillary_mm,
-            )
+        view = analyse_photo(
+            image,
+            name=path.stem,
+            image_file=f"photos/{path.name}",
+            image_sha256=sha,
+            sex=sex,
+            interpupillary_mm=interpupillary_mm,
         )
-        images.append(path)
+        views.append(view)
+        overlays.append(_png_bytes(analysis_overlay(image, view)))
     names = [v.name for v in views]
     if len(set(names)) != len(names):
         raise InputFolderError(photos_dir, f"two photos share a name stem: {sorted(names)}")
     (out_dir / "photos").mkdir(parents=True, exist_ok=True)
     (out_dir / "analysis").mkdir(exist_ok=True)
-    for path, view in zip(images, views, strict=True):
+    for path, view, overlay in zip(photos, views, overlays, strict=True):
         shutil.copyfile(path, out_dir / "photos" / path.name)
         report = json.dumps(analysis_report(view), indent=1, allow_nan=False) + "\n"
         write_bytes_atomic(out_dir / "analysis" / f"{view.name}.json", report.encode("utf-8"))
-        image, _ = read_photo(path)
-        write_bytes_atomic(
-            out_dir / "analysis" / f"{view.name}.png", _png_bytes(analysis_overlay(image, view))
-        )
+        write_bytes_atomic(out_dir / "analysis" / f"{view.name}.png", overlay)
     plan = Plan(seed=seed, views=tuple(views))
     save_plan(plan, out_dir)
     return plan

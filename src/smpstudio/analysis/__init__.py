@@ -32,6 +32,7 @@ from smpstudio.analysis._report import (
 )
 from smpstudio.analysis._scale import (
     MARKER_SIDE_MM,
+    SHEET_PX_PER_MM,
     ScaleEstimate,
     combine_scales,
     marker_sheet,
@@ -45,6 +46,7 @@ __all__ = [
     "LANDMARK_NAMES",
     "MARKER_SIDE_MM",
     "QUALITY_CHECKS",
+    "SHEET_PX_PER_MM",
     "FaceDetection",
     "FaceMesh",
     "HeadPose",

@@ -1,5 +1,6 @@
 """Core values, the head frame, and the plan file format."""
 
+from smpstudio.core._atomic import write_bytes_atomic
 from smpstudio.core._frames import HEAD_FRAME, RigidTransform
 from smpstudio.core._planfile import (
     PLAN_FILE_NAME,
@@ -37,4 +38,5 @@ __all__ = [
     "load_plan",
     "plan_schema",
     "save_plan",
+    "write_bytes_atomic",
 ]
