@@ -22,6 +22,7 @@ from smpstudio.design import default_design, hairline_curve_mm
 from smpstudio.domain import ANSUR_MALE, DEFAULTS
 from smpstudio.head import face_template_mm, fit_ellipsoid_head
 from smpstudio.pattern import synthesize_impressions
+from smpstudio.render import render_head_view
 
 ROOT = Path(__file__).resolve().parents[1]
 ICT = (
@@ -43,64 +44,6 @@ def ict_head() -> HeadModel:
     return HeadModel(vertices, faces, centroid_y >= lower, "ICT-FaceKit neutral")
 
 
-def _rotation(elev_deg: float, azim_deg: float) -> np.ndarray:
-    """View rotation: turn the head by azim about y, then tilt by elev about x."""
-    a, e = np.radians(azim_deg), np.radians(elev_deg)
-    turn = np.array([[np.cos(a), 0, np.sin(a)], [0, 1, 0], [-np.sin(a), 0, np.cos(a)]])
-    tilt = np.array([[1, 0, 0], [0, np.cos(e), -np.sin(e)], [0, np.sin(e), np.cos(e)]])
-    return tilt @ turn
-
-
-def render_view(head, points, normals, curve, elev, azim, size=700, mm=260.0):
-    """Orthographic z-buffer render (viewer on +z): shaded mesh, depth-tested dots, curve."""
-    rot = _rotation(elev, azim)
-    scale = size / mm
-    v = head.vertices_mm @ rot.T
-    xy = np.column_stack([v[:, 0] * scale + size / 2, size / 2 - (v[:, 1] - 40) * scale])
-    depth = np.full((size, size), -np.inf)
-    shade = np.ones((size, size))
-    normals_view = head.face_normals @ rot.T
-    light = np.array([0.35, 0.5, 0.8]) / np.linalg.norm([0.35, 0.5, 0.8])
-    lum = 0.3 + 0.7 * np.clip(normals_view @ light, 0, 1)
-    for f, tri in enumerate(head.faces):
-        p = xy[tri]
-        z = v[tri, 2]
-        x0, y0 = np.floor(p.min(axis=0)).astype(int)
-        x1, y1 = np.ceil(p.max(axis=0)).astype(int)
-        x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, size - 1), min(y1, size - 1)
-        d = (p[1, 1] - p[2, 1]) * (p[0, 0] - p[2, 0]) + (p[2, 0] - p[1, 0]) * (p[0, 1] - p[2, 1])
-        if x1 < x0 or y1 < y0 or abs(d) < 1e-12:
-            continue
-        gx, gy = np.meshgrid(np.arange(x0, x1 + 1), np.arange(y0, y1 + 1))
-        w0 = ((p[1, 1] - p[2, 1]) * (gx - p[2, 0]) + (p[2, 0] - p[1, 0]) * (gy - p[2, 1])) / d
-        w1 = ((p[2, 1] - p[0, 1]) * (gx - p[2, 0]) + (p[0, 0] - p[2, 0]) * (gy - p[2, 1])) / d
-        w2 = 1 - w0 - w1
-        inside = (w0 >= 0) & (w1 >= 0) & (w2 >= 0)
-        zz = w0 * z[0] + w1 * z[1] + w2 * z[2]
-        block = depth[y0 : y1 + 1, x0 : x1 + 1]
-        win = inside & (zz > block)
-        block[win] = zz[win]
-        shade[y0 : y1 + 1, x0 : x1 + 1][win] = lum[f]
-    image = np.ones((size, size, 3))
-    on = np.isfinite(depth)
-    image[on] = shade[on, None] * np.array([0.87, 0.73, 0.63])
-
-    def splat(pts, colour, radius_px, keep):
-        q = pts @ rot.T
-        u = np.round(q[:, 0] * scale + size / 2).astype(int)
-        w = np.round(size / 2 - (q[:, 1] - 40) * scale).astype(int)
-        ok = keep & (u >= 0) & (u < size) & (w >= 0) & (w < size)
-        ok[ok] &= q[ok, 2] >= depth[w[ok], u[ok]] - 1.5
-        for du in range(-radius_px, radius_px + 1):
-            for dv in range(-radius_px, radius_px + 1):
-                uu, ww = np.clip(u[ok] + du, 0, size - 1), np.clip(w[ok] + dv, 0, size - 1)
-                image[ww, uu] = colour
-
-    splat(points, (0.13, 0.12, 0.13), 0, (normals @ rot.T)[:, 2] > 0.1)
-    splat(curve, (0.85, 0.2, 0.1), 1, np.ones(len(curve), dtype=bool))
-    return image
-
-
 def pattern_figure() -> None:
     head = ict_head()
     design = default_design(head)
@@ -110,7 +53,15 @@ def pattern_figure() -> None:
     views = [(15, -35, "front three-quarter view"), (70, 0, "from above, face at the bottom")]
     fig, axes = plt.subplots(1, 2, figsize=(12, 6.4), dpi=110)
     for ax, (elev, azim, title) in zip(axes, views, strict=True):
-        ax.imshow(render_view(head, pattern.positions_mm, pattern.normals, curve, elev, azim))
+        image, _ = render_head_view(
+            head,
+            elev_deg=elev,
+            azim_deg=azim,
+            points_mm=pattern.positions_mm,
+            normals=pattern.normals,
+            curve_mm=curve,
+        )
+        ax.imshow(image)
         ax.set_title(title, fontsize=10)
         ax.set_axis_off()
     fig.suptitle(

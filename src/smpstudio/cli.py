@@ -32,6 +32,29 @@ SexOption = Annotated[
 ]
 
 
+ViewOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--view",
+        help="Declare a photo's view as PHOTO=KIND (KIND: front, left, right, top, back); "
+        "repeat for several photos. Undeclared photos are classified.",
+    ),
+]
+
+
+def _view_kinds(pairs: list[str] | None) -> dict[str, str]:
+    kinds = {}
+    for pair in pairs or []:
+        name, sep, kind = pair.partition("=")
+        if not sep or kind not in ("front", "left", "right", "top", "back"):
+            raise typer.BadParameter(
+                f"expected PHOTO=KIND with KIND front, left, right, top or back, got {pair!r}",
+                param_hint="--view",
+            )
+        kinds[name] = kind
+    return kinds
+
+
 @contextmanager
 def _exit_on_error() -> Iterator[None]:
     """Print an SMP Studio error on stderr and exit with status 2."""
@@ -67,15 +90,18 @@ def analyse(
     out: Annotated[Path, typer.Option("--out", help="Plan folder to write.")],
     seed: Annotated[int, typer.Option(min=0, help="Seed of every random choice.")] = 0,
     sex: SexOption = "male",
+    view: ViewOption = None,
 ) -> None:
     """Analyse photos: face, metric scale, skin colour, background mask, quality."""
+    kinds = _view_kinds(view)
     with _exit_on_error():
-        plan = workflow.run_analyse(photos_dir, out, seed=seed, sex=sex)
+        plan = workflow.run_analyse(photos_dir, out, seed=seed, sex=sex, view_kinds=kinds)
     for v in plan.views:
         ita = ita_degrees(v.skin_lab)
         sd = "" if v.mm_per_px_relative_sd is None else f" ± {v.mm_per_px_relative_sd:.1%}"
+        scale = "no scale" if v.mm_per_px is None else f"{v.mm_per_px:.3f} mm/px{sd}"
         _out.print(
-            f"{v.name}: {v.mm_per_px:.3f} mm/px{sd} ({v.scale_source}), skin L*a*b* "
+            f"{v.name} ({v.view_kind} view): {scale} ({v.scale_source}), skin L*a*b* "
             f"{v.skin_lab[0]:.1f} {v.skin_lab[1]:.1f} {v.skin_lab[2]:.1f} "
             f"(ITA {ita:.0f}°, {ita_class(ita)})",
             highlight=False,
@@ -163,8 +189,10 @@ def plan(
     out: Annotated[Path, typer.Option("--out", help="Plan folder to write.")],
     seed: Annotated[int, typer.Option(min=0, help="Same seed, bit-identical outputs.")] = 0,
     sex: SexOption = "male",
+    view: ViewOption = None,
 ) -> None:
     """Run every stage: photos in; plan, previews and device programs out."""
+    kinds = _view_kinds(view)
     with (
         _exit_on_error(),
         Progress(
@@ -180,7 +208,9 @@ def plan(
         def on_stage(stage: str) -> None:
             progress.update(task, description=f"{stage}", advance=0 if stage == "analyse" else 1)
 
-        result = workflow.run_plan(photos_dir, out, seed=seed, sex=sex, on_stage=on_stage)
+        result = workflow.run_plan(
+            photos_dir, out, seed=seed, sex=sex, on_stage=on_stage, view_kinds=kinds
+        )
     _summary(result, out)
     for folder, label in (
         ("analysis", "analysis"),

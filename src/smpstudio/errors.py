@@ -44,12 +44,15 @@ class ImageReadError(SMPError):
 class NoFaceFoundError(SMPError):
     """No face was found in a photo that needs one (registration uses the face)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self,
+        path: Path,
+        reason: str = "a frontal photo with the whole face visible is needed to place the "
+        "head model",
+    ) -> None:
         self.path = path
-        super().__init__(
-            f"no face found in {path}: a frontal photo with the whole face visible is needed "
-            "to place the head model"
-        )
+        self.reason = reason
+        super().__init__(f"no face found in {path}: {reason}")
 
 
 class UnitsError(SMPError):

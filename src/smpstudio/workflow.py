@@ -29,7 +29,12 @@ from smpstudio.analysis import (
 from smpstudio.core import PLAN_FILE_NAME, Plan, load_plan, save_plan, write_bytes_atomic
 from smpstudio.design import default_design
 from smpstudio.domain import DEFAULTS, Sex
-from smpstudio.errors import ImageReadError, InputFolderError, StageOrderError
+from smpstudio.errors import (
+    ImageReadError,
+    InputFolderError,
+    PlanValidationError,
+    StageOrderError,
+)
 from smpstudio.head import fit_ellipsoid_head, register_frontal_view
 from smpstudio.pattern import synthesize_impressions
 from smpstudio.program import (
@@ -141,6 +146,7 @@ def run_analyse(
     seed: int = 0,
     sex: Sex = "male",
     interpupillary_mm: float | None = None,
+    view_kinds: dict[str, str] | None = None,
 ) -> Plan:
     """Analyse every photo in ``photos_dir`` and start a plan in ``out_dir``.
 
@@ -156,6 +162,9 @@ def run_analyse(
         Selects ANSUR II means where the client was not measured.
     interpupillary_mm : float, optional
         Measured interpupillary distance, millimetres.
+    view_kinds : dict of str to str, optional
+        Declared view per photo name (file stem): ``"front"``, ``"left"``, ``"right"``,
+        ``"top"`` or ``"back"``; undeclared photos are classified.
 
     Returns
     -------
@@ -175,6 +184,9 @@ def run_analyse(
     if not photos_dir.is_dir():
         raise InputFolderError(photos_dir, "is a file, not a folder of photos")
     photos = list_photos(photos_dir)
+    unknown = sorted(set(view_kinds or {}) - {p.stem for p in photos})
+    if unknown:
+        raise InputFolderError(photos_dir, f"no photo named {unknown} to declare a view for")
     if not photos:
         raise InputFolderError(
             photos_dir, "holds no photos (looked for .jpg, .jpeg, .png, .tif, .tiff, .webp)"
@@ -190,6 +202,7 @@ def run_analyse(
             image_sha256=sha,
             sex=sex,
             interpupillary_mm=interpupillary_mm,
+            view_kind=(view_kinds or {}).get(path.stem),
         )
         views.append(view)
         overlays.append(_png_bytes(analysis_overlay(image, view)))
@@ -224,17 +237,30 @@ def run_head(out_dir: Path, *, sex: Sex = "male", interpupillary_mm: float | Non
     Returns
     -------
     Plan
-        The updated plan, also written.
+        The updated plan, also written. Views without a face (top, back) keep no camera.
+
+    Raises
+    ------
+    PlanValidationError
+        If no photo shows a face.
     """
     plan = _load_after(out_dir, "head", "analyse")
-    views = tuple(
-        register_frontal_view(
+    faces = [v for v in plan.views if v.landmarks_px is not None and v.mm_per_px is not None]
+    if not faces:
+        raise PlanValidationError(
+            f"{out_dir}: no photo shows a face; the head model is placed from a front photo "
+            "with the whole face visible"
+        )
+    registered = {
+        v.name: register_frontal_view(
             v,
             interpupillary_mm=interpupillary_mm
             or float(np.hypot(*(v.landmarks_px[1] - v.landmarks_px[0]))) * v.mm_per_px,
         )
-        for v in plan.views
-    )
+        for v in faces
+        if v.landmarks_px is not None and v.mm_per_px is not None
+    }
+    views = tuple(registered.get(v.name, v) for v in plan.views)
     plan = _with_defaults(plan, "head", head=fit_ellipsoid_head(sex), views=views)
     save_plan(plan, out_dir)
     return plan
@@ -327,7 +353,7 @@ def run_preview(out_dir: Path) -> list[Path]:
     Returns
     -------
     list of Path
-        The PNG files written.
+        The PNG files written (photos without a registered camera are skipped).
 
     Raises
     ------
@@ -340,6 +366,8 @@ def run_preview(out_dir: Path) -> list[Path]:
     folder.mkdir(exist_ok=True)
     written = []
     for view in plan.views:
+        if view.camera is None:  # no face to register this photo by (top, back)
+            continue
         photo = out_dir / view.image_file
         image, sha = read_photo(photo)
         if sha != view.image_sha256:
@@ -433,6 +461,7 @@ def run_plan(
     sex: Sex = "male",
     on_stage: Callable[[str], None] | None = None,
     stages: Sequence[str] = STAGES,
+    view_kinds: dict[str, str] | None = None,
 ) -> Plan:
     """Run every stage from photos to device programs.
 
@@ -450,6 +479,8 @@ def run_plan(
         Called with each stage's name before it runs (progress display).
     stages : sequence of str, optional
         Stages to run, in order (default all).
+    view_kinds : dict of str to str, optional
+        Declared view per photo name (see :func:`run_analyse`).
 
     Returns
     -------
@@ -457,7 +488,9 @@ def run_plan(
         The final plan.
     """
     steps: dict[str, Callable[[], object]] = {
-        "analyse": lambda: run_analyse(photos_dir, out_dir, seed=seed, sex=sex),
+        "analyse": lambda: run_analyse(
+            photos_dir, out_dir, seed=seed, sex=sex, view_kinds=view_kinds
+        ),
         "head": lambda: run_head(out_dir, sex=sex),
         "design": lambda: run_design(out_dir),
         "pattern": lambda: run_pattern(out_dir),

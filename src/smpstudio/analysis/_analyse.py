@@ -3,8 +3,10 @@
 import dataclasses
 from pathlib import Path
 
-from smpstudio._typing import ImageRGB
-from smpstudio.analysis._colour import forehead_lab, plain_background_mask
+import numpy as np
+
+from smpstudio._typing import BoolArray, ImageRGB
+from smpstudio.analysis._colour import forehead_lab, plain_background_mask, rgb_to_lab
 from smpstudio.analysis._face import detect_face
 from smpstudio.analysis._mesh import face_mesh
 from smpstudio.analysis._pose import head_pose
@@ -13,6 +15,71 @@ from smpstudio.analysis._scale import combine_scales, scale_from_eyes, scale_fro
 from smpstudio.core import View
 from smpstudio.domain import Sex
 from smpstudio.errors import NoFaceFoundError
+
+FACE_VIEWS = ("front", "left", "right")
+"""Views that show the face, classified from the head pose."""
+NO_FACE_VIEWS = ("top", "back")
+"""Views without a face; without a declaration they are reported as ``"top_or_back"``."""
+MIN_HEAD_FRACTION = 0.05
+"""Smallest share of the photo the head must cover when no face is found."""
+
+
+def _box_of(mask: BoolArray) -> tuple[float, float, float, float]:
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return (
+        float(cols[0]),
+        float(rows[0]),
+        float(cols[-1] - cols[0] + 1),
+        float(rows[-1] - rows[0] + 1),
+    )
+
+
+def _analyse_without_face(
+    image: ImageRGB,
+    *,
+    name: str,
+    image_file: str,
+    image_sha256: str,
+    view_kind: str | None,
+    background: BoolArray | None,
+) -> View:
+    head = np.ones(image.shape[:2], dtype=bool) if background is None else ~background
+    if head.mean() < MIN_HEAD_FRACTION:
+        raise NoFaceFoundError(Path(image_file), reason="neither a face nor a head is visible")
+    pixels = rgb_to_lab(image)[head]
+    q1, med, q3 = np.percentile(pixels, [25, 50, 75], axis=0)
+    skin = (float(med[0]), float(med[1]), float(med[2]))
+    marker = scale_from_marker(image)
+    metrics = quality_metrics(
+        image,
+        _box_of(head),
+        None,
+        mm_per_px=None if marker is None else marker.mm_per_px,
+        yaw_deg=None,
+        forehead_lightness=skin[0],
+        has_plain_background=background is not None,
+        region_mask=head,
+    )
+    if view_kind in FACE_VIEWS:
+        metrics["no_face_found"] = 0.0
+    return View(
+        name=name,
+        image_file=image_file,
+        image_sha256=image_sha256,
+        width_px=image.shape[1],
+        height_px=image.shape[0],
+        face_box_px=None,
+        landmarks_px=None,
+        mm_per_px=None if marker is None else marker.mm_per_px,
+        mm_per_px_relative_sd=None if marker is None else marker.relative_sd,
+        scale_source="none" if marker is None else "marker",
+        skin_lab=skin,
+        skin_lab_iqr=(float(q3[0] - q1[0]), float(q3[1] - q1[1]), float(q3[2] - q1[2])),
+        masks={} if background is None else {"background": background},
+        quality=quality_flags(metrics),
+        quality_metrics=metrics,
+        view_kind=view_kind or "top_or_back",
+    )
 
 
 def analyse_photo(
@@ -23,6 +90,7 @@ def analyse_photo(
     image_sha256: str,
     sex: Sex = "male",
     interpupillary_mm: float | None = None,
+    view_kind: str | None = None,
 ) -> View:
     """Measure one photo: face, scale, skin colour, background mask, quality.
 
@@ -43,20 +111,43 @@ def analyse_photo(
         Selects the ANSUR II interpupillary distance when none is given.
     interpupillary_mm : float, optional
         Measured interpupillary distance of the client, millimetres.
+    view_kind : {"front", "left", "right", "top", "back"}, optional
+        Which side of the head the photo shows, as declared by the practitioner; without
+        it the view is classified (from the head pose, or ``"top_or_back"`` without a face).
 
     Returns
     -------
     View
         The view, with no camera yet (the head stage registers it).
 
+    Notes
+    -----
+    Without a face (top and back views) the view still gets the background mask, the skin
+    colour over the head region, the quality checks that need no face, and a scale if a
+    marker is in the photo. A photo declared a front or side view that shows no face gets
+    the ``no_face_found`` flag.
+
     Raises
     ------
     NoFaceFoundError
-        If no face is found.
+        If neither a face nor a head (a region off the plain background) is visible.
+    ValueError
+        If ``view_kind`` is not one of ``FACE_VIEWS + NO_FACE_VIEWS``.
     """
+    if view_kind is not None and view_kind not in FACE_VIEWS + NO_FACE_VIEWS:
+        raise ValueError(
+            f"view_kind must be one of {FACE_VIEWS + NO_FACE_VIEWS}, got {view_kind!r}"
+        )
     found = detect_face(image)
     if found is None:
-        raise NoFaceFoundError(Path(image_file))
+        return _analyse_without_face(
+            image,
+            name=name,
+            image_file=image_file,
+            image_sha256=image_sha256,
+            view_kind=view_kind,
+            background=plain_background_mask(image),
+        )
     # YuNet finds the face; Face Mesh places the five points (pupils, nose tip, mouth
     # corners) several times more accurately than YuNet's own keypoints.
     mesh = face_mesh(image, found)
@@ -96,5 +187,5 @@ def analyse_photo(
         quality=quality_flags(metrics),
         quality_metrics=metrics,
         head_pose_deg=(pose.yaw_deg, pose.pitch_deg, pose.roll_deg),
-        view_kind=pose.view,
+        view_kind=view_kind or pose.view,
     )

@@ -15,7 +15,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from smpstudio._typing import FloatArray, ImageRGB
+from smpstudio._typing import BoolArray, FloatArray, ImageRGB
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +104,15 @@ QUALITY_CHECKS: dict[str, QualityCheck] = {
             "unsourced heuristic",
         ),
         QualityCheck(
+            "no_face_found",
+            0.5,
+            "face found (1 = yes)",
+            "below",
+            "no face was found in a photo declared a front or side view; retake it with the "
+            "whole face visible, or declare it a top or back view",
+            "a front or side view is registered to the head by its face",
+        ),
+        QualityCheck(
             "busy_background",
             0.5,
             "plain background found (1 = yes)",
@@ -120,57 +129,65 @@ QUALITY_CHECKS: dict[str, QualityCheck] = {
 def quality_metrics(
     image: ImageRGB,
     box_px: tuple[float, float, float, float],
-    landmarks_px: FloatArray,
+    landmarks_px: FloatArray | None,
     *,
-    mm_per_px: float,
-    yaw_deg: float,
+    mm_per_px: float | None,
+    yaw_deg: float | None,
     forehead_lightness: float,
     has_plain_background: bool,
+    region_mask: BoolArray | None = None,
 ) -> dict[str, float]:
-    """Measure the value each quality check tests.
+    """Measure the value each applicable quality check tests.
 
     Parameters
     ----------
     image : (h, w, 3) ndarray of uint8
         sRGB photo.
     box_px : tuple of float
-        Face box ``x, y, width, height``, pixels.
-    landmarks_px : (5, 2) ndarray of float
-        Face landmarks, eyes first, pixels.
-    mm_per_px : float
-        Scale at the face, millimetres per pixel.
-    yaw_deg : float
-        Head yaw, degrees (from :func:`head_pose`).
+        Region judged for sharpness and exposure, ``x, y, width, height``, pixels: the face
+        box, or the head region where no face shows.
+    landmarks_px : (5, 2) ndarray of float or None
+        Face landmarks, eyes first, pixels; None without a face (no tilt check).
+    mm_per_px : float or None
+        Scale, millimetres per pixel; None without one (no resolution check).
+    yaw_deg : float or None
+        Head yaw, degrees (from :func:`head_pose`); None without a face (no turn check).
     forehead_lightness : float
-        Median L* of the forehead patch.
+        Median L* of the measured skin.
     has_plain_background : bool
         Whether a plain background was found.
+    region_mask : (h, w) ndarray of bool, optional
+        Pixels of the judged region (the head where no face shows); exposure is measured
+        on these only, not on the background inside ``box_px``.
 
     Returns
     -------
     dict of str to float
-        One value per name in ``QUALITY_CHECKS``, in that check's unit.
+        One value per applicable name in ``QUALITY_CHECKS``, in that check's unit.
     """
     h, w = image.shape[:2]
     x, y, bw, bh = box_px
     x0, y0 = max(0, int(x)), max(0, int(y))
     x1, y1 = min(w, int(x + bw)), min(h, int(y + bh))
-    face = image[y0:y1, x0:x1]
-    gray = cv2.cvtColor(face, cv2.COLOR_RGB2GRAY)
+    region = image[y0:y1, x0:x1]
+    gray = cv2.cvtColor(region, cv2.COLOR_RGB2GRAY)
     sharpness = float(cv2.Laplacian(gray, cv2.CV_64F).var()) if gray.size else 0.0
-    across = landmarks_px[1] - landmarks_px[0]
-    roll = float(np.degrees(np.arctan2(across[1], across[0])))
-    turn = min(abs(yaw_deg), abs(abs(yaw_deg) - 90.0))
-    clipped = float(np.mean(np.any(face >= 255, axis=2))) if face.size else 1.0
-    return {
-        "low_resolution": mm_per_px,
+    pixels = region.reshape(-1, 3) if region_mask is None else image[region_mask]
+    clipped = float(np.mean(np.any(pixels >= 255, axis=1))) if pixels.size else 1.0
+    metrics = {
         "blurred": sharpness,
-        "face_tilted": abs(roll),
-        "face_turned": turn,
         "overexposed": clipped,
         "underexposed": forehead_lightness,
         "busy_background": 1.0 if has_plain_background else 0.0,
     }
+    if mm_per_px is not None:
+        metrics["low_resolution"] = mm_per_px
+    if landmarks_px is not None:
+        across = landmarks_px[1] - landmarks_px[0]
+        metrics["face_tilted"] = abs(float(np.degrees(np.arctan2(across[1], across[0]))))
+    if yaw_deg is not None:
+        metrics["face_turned"] = min(abs(yaw_deg), abs(abs(yaw_deg) - 90.0))
+    return metrics
 
 
 def quality_flags(metrics: dict[str, float]) -> dict[str, bool]:

@@ -42,10 +42,10 @@ def analysis_report(view: View) -> dict[str, Any]:
         "image_file": view.image_file,
         "image_sha256": view.image_sha256,
         "size_px": [view.width_px, view.height_px],
-        "face_box_px": list(view.face_box_px),
-        "landmarks_px": {
-            name: view.landmarks_px[i].tolist() for i, name in enumerate(LANDMARK_NAMES)
-        },
+        "face_box_px": None if view.face_box_px is None else list(view.face_box_px),
+        "landmarks_px": None
+        if view.landmarks_px is None
+        else {name: view.landmarks_px[i].tolist() for i, name in enumerate(LANDMARK_NAMES)},
         "view_kind": view.view_kind,
         "head_pose_deg": None
         if view.head_pose_deg is None
@@ -60,7 +60,9 @@ def analysis_report(view: View) -> dict[str, Any]:
             "lab_iqr": None if view.skin_lab_iqr is None else list(view.skin_lab_iqr),
             "ita_deg": ita,
             "ita_class": ita_class(ita),
-            "where": "forehead patch above the eyes",
+            "where": "forehead patch above the eyes"
+            if view.landmarks_px is not None
+            else "head region (no face in this photo)",
         },
         "masks": {
             name: {"fraction_of_image": float(mask.sum()) / pixels}
@@ -126,41 +128,59 @@ def analysis_overlay(image: ImageRGB, view: View) -> ImageRGB:
         tint = np.repeat(np.repeat(background, k, axis=0), k, axis=1)
         out[tint] = 0.55 * out[tint] + 0.45 * np.array([40, 90, 230], np.float32)
     canvas = np.clip(np.round(out), 0, 255).astype(np.uint8)
-    x, y, bw, bh = (round(v * k) for v in view.face_box_px)
-    cv2.rectangle(canvas, (x, y), (x + bw, y + bh), (255, 220, 0), 1, cv2.LINE_AA)
-    for i, (px, py) in enumerate(view.landmarks_px * k):
-        cv2.circle(canvas, (round(px), round(py)), 4, (255, 60, 60), -1, cv2.LINE_AA)
+    bx, by = 20, h * k - 30
+    ita = ita_degrees(view.skin_lab)
+    skin_text = (
+        f"L*a*b* {view.skin_lab[0]:.0f} {view.skin_lab[1]:.0f} "
+        f"{view.skin_lab[2]:.0f}  ITA {ita:.0f} ({ita_class(ita)})"
+    )
+    if view.face_box_px is not None and view.landmarks_px is not None:
+        x, y, bw, bh = (round(v * k) for v in view.face_box_px)
+        cv2.rectangle(canvas, (x, y), (x + bw, y + bh), (255, 220, 0), 1, cv2.LINE_AA)
+        for i, (px, py) in enumerate(view.landmarks_px * k):
+            cv2.circle(canvas, (round(px), round(py)), 4, (255, 60, 60), -1, cv2.LINE_AA)
+            _text(
+                canvas,
+                LANDMARK_NAMES[i].replace("_", " "),
+                (int(px) + 6, int(py) - 6),
+                (255, 255, 255),
+                0.35,
+            )
+        x0, y0, x1, y1 = (v * k for v in forehead_patch_px(view.landmarks_px, image.shape))
+        cv2.rectangle(canvas, (x0, y0), (x1, y1), (60, 255, 60), 1, cv2.LINE_AA)
+        _text(canvas, skin_text, (x0, y0 - 8), (60, 255, 60), 0.4)
+    else:
         _text(
             canvas,
-            LANDMARK_NAMES[i].replace("_", " "),
-            (int(px) + 6, int(py) - 6),
-            (255, 255, 255),
-            0.35,
+            f"no face: skin over the head region, {skin_text}",
+            (bx, by - 52),
+            (60, 255, 60),
+            0.45,
         )
-    x0, y0, x1, y1 = (v * k for v in forehead_patch_px(view.landmarks_px, image.shape))
-    cv2.rectangle(canvas, (x0, y0), (x1, y1), (60, 255, 60), 1, cv2.LINE_AA)
-    ita = ita_degrees(view.skin_lab)
-    _text(
-        canvas,
-        f"L*a*b* {view.skin_lab[0]:.0f} {view.skin_lab[1]:.0f} "
-        f"{view.skin_lab[2]:.0f}  ITA {ita:.0f} ({ita_class(ita)})",
-        (x0, y0 - 8),
-        (60, 255, 60),
-        0.4,
-    )
-    bar_px = SCALE_BAR_MM / view.mm_per_px * k
-    bx, by = 20, h * k - 30
-    cv2.rectangle(canvas, (bx, by), (int(bx + bar_px), by + 6), (255, 255, 255), -1)
-    cv2.rectangle(canvas, (bx, by), (int(bx + bar_px), by + 6), (0, 0, 0), 1)
-    sd = "" if view.mm_per_px_relative_sd is None else f" +/- {view.mm_per_px_relative_sd:.0%}"
-    _text(
-        canvas,
-        f"{SCALE_BAR_MM:g} mm at the face{sd} ({view.scale_source})",
-        (bx, by - 8),
-        (255, 255, 255),
-        0.45,
-    )
-    if view.head_pose_deg is not None:
+    if view.mm_per_px is not None:
+        bar_px = SCALE_BAR_MM / view.mm_per_px * k
+        cv2.rectangle(canvas, (bx, by), (int(bx + bar_px), by + 6), (255, 255, 255), -1)
+        cv2.rectangle(canvas, (bx, by), (int(bx + bar_px), by + 6), (0, 0, 0), 1)
+        sd = "" if view.mm_per_px_relative_sd is None else f" +/- {view.mm_per_px_relative_sd:.0%}"
+        where = "at the marker" if view.scale_source == "marker" else "at the face"
+        _text(
+            canvas,
+            f"{SCALE_BAR_MM:g} mm {where}{sd} ({view.scale_source})",
+            (bx, by - 8),
+            (255, 255, 255),
+            0.45,
+        )
+    else:
+        _text(
+            canvas,
+            "no scale: no face and no marker in this photo",
+            (bx, by - 8),
+            (255, 255, 255),
+            0.45,
+        )
+    if view.head_pose_deg is None:
+        _text(canvas, f"{view.view_kind} view (no face)", (bx, by - 30), (255, 255, 255), 0.45)
+    else:
         yaw, pitch, roll = view.head_pose_deg
         _text(
             canvas,

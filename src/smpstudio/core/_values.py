@@ -112,14 +112,16 @@ class View:
         SHA-256 of the photo file, to detect a changed photo.
     width_px, height_px : int
         Size after EXIF orientation was applied.
-    face_box_px : (4,) tuple of float
-        Face box ``x, y, width, height`` in pixels.
-    landmarks_px : (5, 2) ndarray of float
-        Right eye, left eye, nose tip, right and left mouth corner (the client's sides), px.
-    mm_per_px : float
-        Scale at the face plane, millimetres per pixel.
+    face_box_px : (4,) tuple of float or None
+        Face box ``x, y, width, height`` in pixels; None where no face is visible.
+    landmarks_px : (5, 2) ndarray of float or None
+        Pupils (client's right, left), nose tip, right and left mouth corner, pixels; None
+        where no face is visible (top and back views).
+    mm_per_px : float or None
+        Scale, millimetres per pixel (at the face, or at a marker); None where neither a
+        face nor a marker gives one.
     skin_lab : (3,) tuple of float
-        Median CIELAB (D65) of forehead skin.
+        Median CIELAB (D65) of skin: the forehead, or the head region where no face shows.
     masks : mapping of str to (h, w) ndarray of bool
         Named pixel masks (``"background"``, ...).
     quality : mapping of str to bool
@@ -138,7 +140,9 @@ class View:
         Yaw, pitch and roll of the head relative to a frontal view, degrees
         (``smpstudio.analysis.head_pose`` gives the signs); None where not measured.
     view_kind : str or None
-        ``"front"``, ``"left"`` or ``"right"``: which side of the head the photo shows.
+        Which side of the head the photo shows: ``"front"``, ``"left"``, ``"right"`` (from
+        the head pose), ``"top"`` or ``"back"`` (as declared), or ``"top_or_back"`` (no
+        face found and nothing declared).
     camera : Camera or None
         Intrinsics and pose relative to the head; None until the head stage registers it.
     """
@@ -148,9 +152,9 @@ class View:
     image_sha256: str
     width_px: int
     height_px: int
-    face_box_px: tuple[float, float, float, float]
-    landmarks_px: FloatArray = field(repr=False)
-    mm_per_px: float
+    face_box_px: tuple[float, float, float, float] | None
+    landmarks_px: FloatArray | None = field(repr=False)
+    mm_per_px: float | None
     skin_lab: tuple[float, float, float]
     masks: Mapping[str, BoolArray] = field(repr=False)
     quality: Mapping[str, bool]
@@ -163,12 +167,16 @@ class View:
     camera: Camera | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self,
-            "landmarks_px",
-            frozen(check_array("landmarks_px", self.landmarks_px, shape=(5, 2), dtype=np.float64)),
-        )
-        check_positive("mm_per_px", self.mm_per_px)
+        if self.landmarks_px is not None:
+            object.__setattr__(
+                self,
+                "landmarks_px",
+                frozen(
+                    check_array("landmarks_px", self.landmarks_px, shape=(5, 2), dtype=np.float64)
+                ),
+            )
+        if self.mm_per_px is not None:
+            check_positive("mm_per_px", self.mm_per_px)
         masks = {}
         for key, mask in self.masks.items():
             masks[key] = frozen(

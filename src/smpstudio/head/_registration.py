@@ -85,17 +85,22 @@ def register_frontal_view(view: View, *, interpupillary_mm: float) -> View:
     Raises
     ------
     PlanValidationError
-        If no pose puts the face in front of the camera.
+        If the view shows no face, or no pose puts the face in front of the camera.
 
     Notes
     -----
     Perspective-n-point (SQPnP) on the five landmarks against :func:`face_template_mm`,
     with the default portrait focal length and the principal point at the image centre.
     """
+    if view.landmarks_px is None:
+        raise PlanValidationError(
+            f"view '{view.name}' shows no face, so it cannot be registered from face landmarks"
+        )
+    landmarks = view.landmarks_px
     f_px = default_focal_px(view.width_px, view.height_px)
     k = np.array([[f_px, 0, view.width_px / 2], [0, f_px, view.height_px / 2], [0, 0, 1.0]])
     template = face_template_mm(interpupillary_mm)
-    ok, rvec, tvec = cv2.solvePnP(template, view.landmarks_px, k, None, flags=cv2.SOLVEPNP_SQPNP)
+    ok, rvec, tvec = cv2.solvePnP(template, landmarks, k, None, flags=cv2.SOLVEPNP_SQPNP)
     if not ok or tvec[2, 0] <= 0:
         raise PlanValidationError(f"view '{view.name}': no camera pose puts the face in front")
     rotation = np.asarray(cv2.Rodrigues(rvec)[0], dtype=np.float64)
@@ -110,8 +115,8 @@ def register_frontal_view(view: View, *, interpupillary_mm: float) -> View:
         ),
     )
     projected, _ = camera.project(template)
-    rms = float(np.sqrt(np.mean(np.sum((projected - view.landmarks_px) ** 2, axis=1))))
-    ipd_px = float(np.hypot(*(view.landmarks_px[1] - view.landmarks_px[0])))
+    rms = float(np.sqrt(np.mean(np.sum((projected - landmarks) ** 2, axis=1))))
+    ipd_px = float(np.hypot(*(landmarks[1] - landmarks[0])))
     quality = dict(view.quality) | {
         "registration_poor": rms > MAX_REPROJECTION_RMS_PX_PER_IPD * ipd_px
     }

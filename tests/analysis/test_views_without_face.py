@@ -1,0 +1,128 @@
+"""Top and back views: no face, still masks, colour and quality.
+
+No real top or back photo exists under a free licence (shared/data/README.md), so these
+views are **renders** of the ICT-FaceKit head mesh, shaded skin on white.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from smpstudio.analysis import analyse_photo, quality_messages, rgb_to_lab
+from smpstudio.cli import app
+from smpstudio.core import HeadModel, load_plan
+from smpstudio.render import render_head_view
+from tests.conftest import EXAMPLE, SHARED_DATA
+
+MASK_IOU = 0.98
+"""Background mask against the render's true coverage."""
+SKIN_DELTA_E = 1.0
+"""Measured skin colour against the median over the rendered head, CIE76."""
+
+
+@pytest.fixture(scope="module")
+def renders() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    data = np.load(SHARED_DATA / "meshes" / "ict_facekit" / "ict_face_head_identity_basis.npz")
+    triangles = data["triangles"].astype(np.int64)
+    head = HeadModel(
+        data["neutral"].astype(np.float64) * 10.0,
+        triangles,
+        np.ones(len(triangles), dtype=bool),
+        "ICT-FaceKit neutral (test render)",
+    )
+    return {
+        "top": render_head_view(head, elev_deg=90, azim_deg=0, size_px=600, field_mm=300),
+        "back": render_head_view(
+            head, elev_deg=0, azim_deg=180, size_px=600, field_mm=300, centre_y_mm=67
+        ),
+    }
+
+
+@pytest.mark.parametrize("kind", ["top", "back"])
+def test_rendered_views_are_analysed_without_a_face(renders, kind: str) -> None:
+    image, covered = renders[kind]
+    view = analyse_photo(image, name=kind, image_file=f"{kind}.png", image_sha256="0" * 64)
+    assert view.view_kind == "top_or_back"
+    assert view.landmarks_px is None and view.face_box_px is None and view.mm_per_px is None
+    head = ~view.masks["background"]
+    assert (head & covered).sum() / (head | covered).sum() > MASK_IOU
+    oracle = np.median(rgb_to_lab(image)[covered], axis=0)
+    assert np.linalg.norm(np.array(view.skin_lab) - oracle) < SKIN_DELTA_E
+    assert set(view.quality) == {"blurred", "overexposed", "underexposed", "busy_background"}
+    assert not any(view.quality.values()), view.quality_metrics
+    declared = analyse_photo(
+        image, name=kind, image_file=f"{kind}.png", image_sha256="0" * 64, view_kind=kind
+    )
+    assert declared.view_kind == kind and "no_face_found" not in declared.quality
+
+
+def test_front_photo_without_a_face_is_flagged(renders) -> None:
+    image, _ = renders["back"]
+    view = analyse_photo(
+        image, name="x", image_file="x.png", image_sha256="0" * 64, view_kind="front"
+    )
+    assert view.view_kind == "front" and view.quality["no_face_found"]
+    (line,) = [
+        m
+        for m in quality_messages(dict(view.quality), dict(view.quality_metrics))
+        if m.startswith("no_face_found")
+    ]
+    assert "declare it a top or back view" in line
+    with pytest.raises(ValueError, match="view_kind must be one of"):
+        analyse_photo(
+            image, name="x", image_file="x.png", image_sha256="0" * 64, view_kind="vertex"
+        )
+
+
+def test_plan_with_front_photo_and_back_render(renders, tmp_path: Path) -> None:
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    shutil.copyfile(EXAMPLE / "front.jpg", photos / "front.jpg")
+    cv2.imwrite(str(photos / "back.png"), cv2.cvtColor(renders["back"][0], cv2.COLOR_RGB2BGR))
+    out = tmp_path / "plan"
+    result = CliRunner().invoke(
+        app, ["plan", str(photos), "--out", str(out), "--view", "back=back"]
+    )
+    assert result.exit_code == 0, result.output
+    plan = load_plan(out)
+    kinds = {v.name: v.view_kind for v in plan.views}
+    assert kinds == {"back": "back", "front": "front"}
+    cameras = {v.name: v.camera is not None for v in plan.views}
+    assert cameras == {"back": False, "front": True}
+    assert sorted(p.name for p in (out / "preview").iterdir()) == ["front.png"]
+    assert sorted(p.name for p in (out / "analysis").iterdir()) == [
+        "back.json",
+        "back.png",
+        "front.json",
+        "front.png",
+    ]
+    report = json.loads((out / "analysis" / "back.json").read_text())
+    assert report["landmarks_px"] is None and report["skin"]["where"].startswith("head region")
+    assert len(list((out / "programs").glob("session-*.json"))) == 3
+
+
+def test_bad_view_declaration_is_refused(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["analyse", str(EXAMPLE), "--out", str(tmp_path), "--view", "front=vertex"]
+    )
+    assert result.exit_code == 2
+    assert "expected PHOTO=KIND" in " ".join(result.output.split())
+    result = CliRunner().invoke(
+        app, ["analyse", str(EXAMPLE), "--out", str(tmp_path), "--view", "side=left"]
+    )
+    assert result.exit_code == 2
+    assert "no photo named ['side'] to declare a view for" in " ".join(result.stderr.split())
+
+
+def test_only_back_views_cannot_place_the_head(renders, tmp_path: Path) -> None:
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    cv2.imwrite(str(photos / "back.png"), cv2.cvtColor(renders["back"][0], cv2.COLOR_RGB2BGR))
+    result = CliRunner().invoke(app, ["plan", str(photos), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "no photo shows a face" in " ".join(result.stderr.split())
