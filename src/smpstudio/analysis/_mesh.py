@@ -87,6 +87,9 @@ def _run(
     interpreter.set_tensor(inputs[0]["index"], (crop.astype(np.float32) / 255.0)[None])
     interpreter.invoke()
     points = np.asarray(interpreter.get_tensor(outputs[0]["index"]), np.float64).reshape(478, 3)
+    # MediaPipe measures from the crop's edge (pixel centres at +0.5); OpenCV's warp puts
+    # pixel centres at integers
+    points[:, :2] -= 0.5
     logit = float(np.asarray(interpreter.get_tensor(outputs[1]["index"])).ravel()[0])
     back = cv2.invertAffineTransform(matrix)
     xy = points[:, :2] @ back[:, :2].T + back[:, 2]
@@ -112,9 +115,9 @@ def face_mesh(image: ImageRGB, detection: FaceDetection) -> FaceMesh:
     Notes
     -----
     On 10 real portraits with hand-made eye-centre annotations
-    (``tests/data/annotations/eye_centres.json``) the iris centres lie within 0.2–4.1 % of
-    the interocular distance of the clear annotations, against 2–17 % for YuNet's eye
-    keypoints.
+    (``tests/data/annotations/eye_centres.json``) the iris centres lie a median 0.8 % (worst
+    3.1 %) of the interocular distance from the 16 clear annotations, against a median 6.6 %
+    (worst 16.5 %) for YuNet's eye keypoints.
     """
     x, y, w, h = detection.box_px
     centre = np.array([x + w / 2, y + h / 2])
