@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from smpstudio.analysis import LANDMARK_NAMES, QUALITY_CHECKS, analysis_overlay, read_photo
+from smpstudio.analysis._colour import ITA_CLASSES
 from smpstudio.analysis._report import OVERLAY_UPSCALE, SCALE_BAR_MM
 from smpstudio.cli import app
 from smpstudio.core import load_plan
@@ -34,14 +35,7 @@ def test_report_holds_every_measurement(analysed: Path) -> None:
         "relative_sd": view.mm_per_px_relative_sd,
         "source": view.scale_source,
     }
-    assert report["skin"]["ita_class"] in (
-        "very light",
-        "light",
-        "intermediate",
-        "tan",
-        "brown",
-        "dark",
-    )
+    assert report["skin"]["ita_class"] in {name for _, name in ITA_CLASSES} | {"dark"}
     assert set(report["quality"]) == set(QUALITY_CHECKS) - {"no_face_found"}
     low = report["quality"]["low_resolution"]
     assert low["flagged"] is (view.mm_per_px > 0.5) and low["threshold"] == 0.5

@@ -157,27 +157,15 @@ def analysis_overlay(image: ImageRGB, view: View) -> ImageRGB:
             (60, 255, 60),
             0.45,
         )
+    scale_line = "no scale: no face and no marker in this photo"
     if view.mm_per_px is not None:
         bar_px = SCALE_BAR_MM / view.mm_per_px * k
         cv2.rectangle(canvas, (bx, by), (int(bx + bar_px), by + 6), (255, 255, 255), -1)
         cv2.rectangle(canvas, (bx, by), (int(bx + bar_px), by + 6), (0, 0, 0), 1)
         sd = "" if view.mm_per_px_relative_sd is None else f" +/- {view.mm_per_px_relative_sd:.0%}"
         where = "at the marker" if view.scale_source == "marker" else "at the face"
-        _text(
-            canvas,
-            f"{SCALE_BAR_MM:g} mm {where}{sd} ({view.scale_source})",
-            (bx, by - 8),
-            (255, 255, 255),
-            0.45,
-        )
-    else:
-        _text(
-            canvas,
-            "no scale: no face and no marker in this photo",
-            (bx, by - 8),
-            (255, 255, 255),
-            0.45,
-        )
+        scale_line = f"{SCALE_BAR_MM:g} mm {where}{sd} ({view.scale_source})"
+    _text(canvas, scale_line, (bx, by - 8), (255, 255, 255), 0.45)
     if view.head_pose_deg is None:
         _text(canvas, f"{view.view_kind} view (no face)", (bx, by - 30), (255, 255, 255), 0.45)
     else:
