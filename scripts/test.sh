@@ -15,8 +15,8 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"
-.venv/bin/ruff check src tests bench docs
-.venv/bin/ruff format --check src tests bench docs
+.venv/bin/ruff check src tests bench docs scripts
+.venv/bin/ruff format --check src tests bench docs scripts
 .venv/bin/mypy
 status=0
 .venv/bin/python -m pytest src tests || status=$?

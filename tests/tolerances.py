@@ -14,3 +14,5 @@ PREVIEW_CHANGED_PIXEL_FRACTION = 0.002
 """Share of pixels that may differ by more than 16 levels from the reference render."""
 REGISTRATION_MOUTH_PX = 12.0
 """Mouth corners may miss by more: the template is a neutral face, portraits smile."""
+HAIR_BOUNDARY_TOLERANCE_PX = 3.0
+"""A hair boundary pixel matches within this distance (the issue's boundary F-score)."""

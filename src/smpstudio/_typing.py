@@ -17,3 +17,5 @@ BoolArray: TypeAlias = NDArray[np.bool_]
 """Any boolean array (masks)."""
 ImageRGB: TypeAlias = NDArray[np.uint8]
 """(h, w, 3) 8-bit sRGB image, rows top to bottom."""
+Float32Array: TypeAlias = NDArray[np.float32]
+"""Any float32 array (per-pixel maps: probabilities, image features)."""

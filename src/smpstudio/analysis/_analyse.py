@@ -8,6 +8,7 @@ import numpy as np
 from smpstudio._typing import BoolArray, ImageRGB
 from smpstudio.analysis._colour import forehead_lab, plain_background_mask, rgb_to_lab
 from smpstudio.analysis._face import detect_face
+from smpstudio.analysis._hair import segment_hair
 from smpstudio.analysis._mesh import face_mesh
 from smpstudio.analysis._pose import head_pose
 from smpstudio.analysis._quality import quality_flags, quality_metrics
@@ -92,7 +93,7 @@ def analyse_photo(
     interpupillary_mm: float | None = None,
     view_kind: str | None = None,
 ) -> View:
-    """Measure one photo: face, scale, skin colour, background mask, quality.
+    """Measure one photo: face, scale, skin colour, masks, quality.
 
     The scale combines the interpupillary distance with a printed ArUco marker when one
     is in the photo (:func:`combine_scales`).
@@ -122,6 +123,9 @@ def analyse_photo(
 
     Notes
     -----
+    The view's masks are ``upper_head`` (on the head, above the brows), ``hair`` (inside
+    it, :func:`segment_hair`), ``skin`` and, with a plain backdrop, ``background``.
+
     Without a face (top and back views) the view still gets the background mask, the skin
     colour over the head region, the quality checks that need no face, and a scale if a
     marker is in the photo. A photo declared a front or side view that shows no face gets
@@ -160,7 +164,10 @@ def analyse_photo(
     scale = combine_scales(estimates)
     skin, skin_iqr = forehead_lab(image, face.landmarks_px)
     background = plain_background_mask(image)
-    masks = {} if background is None else {"background": background}
+    hair = segment_hair(image, mesh.landmarks_px, background, mm_per_px=scale.mm_per_px)
+    masks = {"hair": hair.hair, "upper_head": hair.region, "skin": hair.skin}
+    if background is not None:
+        masks["background"] = background
     metrics = quality_metrics(
         image,
         face.box_px,

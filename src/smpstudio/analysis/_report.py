@@ -68,6 +68,14 @@ def analysis_report(view: View) -> dict[str, Any]:
             name: {"fraction_of_image": float(mask.sum()) / pixels}
             for name, mask in view.masks.items()
         },
+        "hair_in_upper_head": None
+        if "upper_head" not in view.masks
+        else {
+            "fraction": float(view.masks["hair"].sum())
+            / max(1, int(view.masks["upper_head"].sum())),
+            "region": "on the head, above the brows (hair versus not-hair; where the scalp "
+            "begins is decided by the head model and design)",
+        },
         "quality": {
             name: {
                 "flagged": bool(view.quality.get(name, False)),
@@ -116,7 +124,8 @@ def analysis_overlay(image: ImageRGB, view: View) -> ImageRGB:
     Returns
     -------
     (2h, 2w, 3) ndarray of uint8
-        Background mask tinted blue, face box, the five landmarks, the forehead patch
+        Background mask tinted blue, hair tinted amber inside the upper-head region
+        (outlined in white), face box, the five landmarks, the forehead patch
         where skin colour was measured, a ``SCALE_BAR_MM`` scale bar at the face's scale,
         and the failed quality checks.
     """
@@ -127,7 +136,16 @@ def analysis_overlay(image: ImageRGB, view: View) -> ImageRGB:
     if background is not None:
         tint = np.repeat(np.repeat(background, k, axis=0), k, axis=1)
         out[tint] = 0.55 * out[tint] + 0.45 * np.array([40, 90, 230], np.float32)
+    hair = view.masks.get("hair")
+    if hair is not None:
+        tint = np.repeat(np.repeat(hair, k, axis=0), k, axis=1)
+        out[tint] = 0.5 * out[tint] + 0.5 * np.array([255, 200, 0], np.float32)
     canvas = np.clip(np.round(out), 0, 255).astype(np.uint8)
+    region = view.masks.get("upper_head")
+    if region is not None:
+        big = cv2.resize(region.astype(np.uint8), (w * k, h * k), interpolation=cv2.INTER_NEAREST)
+        contours, _ = cv2.findContours(big, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        cv2.drawContours(canvas, contours, -1, (255, 255, 255), 1, cv2.LINE_AA)
     bx, by = 20, h * k - 30
     ita = ita_degrees(view.skin_lab)
     skin_text = (
