@@ -2,10 +2,10 @@
 
 The photo is the bundled example (450 × 550 px) **upscaled** bicubically to 3000 × 4000 and
 saved as a JPEG (quality 95): no free 12 MP head photo exists in the data. Timed: reading
-(decode, EXIF, colour profile) plus ``analyse_photo`` (face, scale, colour, background,
-hair and skin masks, quality), warm. Reported apart: loading the YuNet model, and YuNet alone on the same
-photo together with the Face Mesh landmarks (the landmark models, which the issue asks to
-print beside the total).
+(decode, EXIF, colour profile) plus ``analyse_photo`` (face, scale, white balance, colour,
+background, hair and skin masks, quality), warm. Reported apart: loading the three models,
+and YuNet alone on the same photo together with the Face Mesh landmarks (the landmark
+models, which the issue asks to print beside the total).
 Target (issue 4): ≤ 1.5 s per photo on 2 cores.
 """
 

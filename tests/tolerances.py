@@ -16,3 +16,9 @@ REGISTRATION_MOUTH_PX = 12.0
 """Mouth corners may miss by more: the template is a neutral face, portraits smile."""
 HAIR_BOUNDARY_TOLERANCE_PX = 3.0
 """A hair boundary pixel matches within this distance (the issue's boundary F-score)."""
+CHART_SKIN_DELTA_E = 2.0
+"""Skin colour recovered through a colour chart, CIE76 ΔE*ab from the photo as taken (about
+one just-noticeable difference, 2.3)."""
+BACKDROP_SKIN_DELTA_E = 1.0
+"""Change of the measured skin colour when the backdrop's colour changes, CIE76 ΔE*ab (under
+half a just-noticeable difference: the backdrop mask's edge moves a little)."""

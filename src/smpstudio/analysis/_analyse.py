@@ -8,11 +8,12 @@ import numpy as np
 from smpstudio._typing import BoolArray, ImageRGB
 from smpstudio.analysis._colour import forehead_lab, plain_background_mask, rgb_to_lab
 from smpstudio.analysis._face import detect_face
-from smpstudio.analysis._hair import segment_hair
+from smpstudio.analysis._hair import hair_colour_lab, segment_hair
 from smpstudio.analysis._mesh import face_mesh
 from smpstudio.analysis._pose import head_pose
 from smpstudio.analysis._quality import quality_flags, quality_metrics
 from smpstudio.analysis._scale import combine_scales, scale_from_eyes, scale_from_marker
+from smpstudio.analysis._white_balance import apply_white_balance, estimate_white_balance
 from smpstudio.core import View
 from smpstudio.domain import Sex
 from smpstudio.errors import NoFaceFoundError
@@ -47,7 +48,8 @@ def _analyse_without_face(
     head = np.ones(image.shape[:2], dtype=bool) if background is None else ~background
     if head.mean() < MIN_HEAD_FRACTION:
         raise NoFaceFoundError(Path(image_file), reason="neither a face nor a head is visible")
-    pixels = rgb_to_lab(image)[head]
+    balance = estimate_white_balance(image, background, None)
+    pixels = rgb_to_lab(apply_white_balance(image, balance))[head]
     q1, med, q3 = np.percentile(pixels, [25, 50, 75], axis=0)
     skin = (float(med[0]), float(med[1]), float(med[2]))
     marker = scale_from_marker(image)
@@ -80,6 +82,8 @@ def _analyse_without_face(
         quality=quality_flags(metrics),
         quality_metrics=metrics,
         view_kind=view_kind or "top_or_back",
+        white_balance=balance.method,
+        colour_cast_deg=balance.cast_deg,
     )
 
 
@@ -93,7 +97,7 @@ def analyse_photo(
     interpupillary_mm: float | None = None,
     view_kind: str | None = None,
 ) -> View:
-    """Measure one photo: face, scale, skin colour, masks, quality.
+    """Measure one photo: face, scale, masks, skin and hair colour, quality.
 
     The scale combines the interpupillary distance with a printed ArUco marker when one
     is in the photo (:func:`combine_scales`).
@@ -123,7 +127,9 @@ def analyse_photo(
 
     Notes
     -----
-    The view's masks are ``upper_head`` (on the head, above the brows), ``hair`` (inside
+    Colours are measured after :func:`estimate_white_balance` (a colour chart when one is
+    in the photo, else the grey edges of the person, never the backdrop). The view's masks
+    are ``upper_head`` (on the head, above the brows), ``hair`` (inside
     it, :func:`segment_hair`), ``skin`` and, with a plain backdrop, ``background``.
 
     Without a face (top and back views) the view still gets the background mask, the skin
@@ -162,9 +168,12 @@ def analyse_photo(
     if marker is not None:
         estimates.append(marker)
     scale = combine_scales(estimates)
-    skin, skin_iqr = forehead_lab(image, face.landmarks_px)
     background = plain_background_mask(image)
     hair = segment_hair(image, mesh.landmarks_px, background, mm_per_px=scale.mm_per_px)
+    balance = estimate_white_balance(image, background, hair.skin)
+    balanced = apply_white_balance(image, balance)
+    skin, skin_iqr = forehead_lab(balanced, face.landmarks_px)
+    hair_colour = hair_colour_lab(balanced, hair.hair)
     masks = {"hair": hair.hair, "upper_head": hair.region, "skin": hair.skin}
     if background is not None:
         masks["background"] = background
@@ -177,6 +186,8 @@ def analyse_photo(
         forehead_lightness=skin[0],
         has_plain_background=background is not None,
     )
+    if balance.method == "grey edge" and balance.cast_deg is not None:
+        metrics["colour_cast"] = balance.cast_deg
     return View(
         name=name,
         image_file=image_file,
@@ -195,4 +206,8 @@ def analyse_photo(
         quality_metrics=metrics,
         head_pose_deg=(pose.yaw_deg, pose.pitch_deg, pose.roll_deg),
         view_kind=view_kind or pose.view,
+        hair_lab=None if hair_colour is None else hair_colour[0],
+        hair_lab_iqr=None if hair_colour is None else hair_colour[1],
+        white_balance=balance.method,
+        colour_cast_deg=balance.cast_deg,
     )

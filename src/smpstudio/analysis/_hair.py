@@ -57,6 +57,8 @@ BOUNDARY_BAND_PX = 5
 """Half-width of the band in which the hair boundary is sharpened, working pixels."""
 MIN_PATCH_MM2 = 10.0
 """Smallest hair patch or gap kept, square millimetres at the scalp."""
+MIN_HAIR_PIXELS_FOR_COLOUR = 100
+"""Fewest hair pixels (after a 1 px erosion) from which a hair colour is reported."""
 SKIN_LIMITS = (0.55, 1.8, 0.35, 0.6)
 """Skin mask: chroma along the skin hue between 0.55 and 1.8 of the reference's, across it at
 most 0.35 of it, and saturation at least 0.6 of the reference's (shading keeps these)."""
@@ -340,6 +342,36 @@ def _sharpen_boundary(image: ImageRGB, hair: BoolArray, region: BoolArray) -> Bo
     sharpened = hair.copy()
     sharpened[zone] = ratio[zone] > 0
     return sharpened
+
+
+def hair_colour_lab(
+    image: ImageRGB, hair: BoolArray
+) -> tuple[tuple[float, float, float], tuple[float, float, float]] | None:
+    """Median CIELAB (D65) of the hair and its interquartile range.
+
+    Parameters
+    ----------
+    image : (h, w, 3) ndarray of uint8
+        sRGB photo, white-balanced.
+    hair : (h, w) ndarray of bool
+        Hair mask (:func:`segment_hair`); its outermost pixel is left out (mixed with skin).
+
+    Returns
+    -------
+    tuple or None
+        ``(L*, a*, b*)`` median and ``(L*, a*, b*)`` interquartile range; None with fewer than
+        ``MIN_HAIR_PIXELS_FOR_COLOUR`` pixels.
+    """
+    core = cv2.erode(hair.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    if core.sum() < MIN_HAIR_PIXELS_FOR_COLOUR:
+        return None
+    pixels = rgb_to_lab(image)[core]
+    q1, median, q3 = np.percentile(pixels, [25, 50, 75], axis=0)
+    spread = q3 - q1
+    return (
+        (float(median[0]), float(median[1]), float(median[2])),
+        (float(spread[0]), float(spread[1]), float(spread[2])),
+    )
 
 
 @dataclass(frozen=True, slots=True)

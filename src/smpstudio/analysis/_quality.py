@@ -113,6 +113,17 @@ QUALITY_CHECKS: dict[str, QualityCheck] = {
             "a front or side view is registered to the head by its face",
         ),
         QualityCheck(
+            "colour_cast",
+            10.0,
+            "degrees from neutral (grey-edge estimate of the light)",
+            "above",
+            "the light has a strong colour cast; colours were corrected from the photo itself, "
+            "which is approximate: hold the colour chart beside the head, or set the camera's "
+            "white balance",
+            "unsourced; on 18 balanced studio portraits the estimate lies a median 2.4° (worst "
+            "14°) from neutral",
+        ),
+        QualityCheck(
             "busy_background",
             0.5,
             "plain background found (1 = yes)",

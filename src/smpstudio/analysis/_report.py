@@ -64,6 +64,19 @@ def analysis_report(view: View) -> dict[str, Any]:
             if view.landmarks_px is not None
             else "head region (no face in this photo)",
         },
+        "hair_colour": None
+        if view.hair_lab is None
+        else {
+            "lab_d65": list(view.hair_lab),
+            "lab_iqr": None if view.hair_lab_iqr is None else list(view.hair_lab_iqr),
+            "where": "hair in the upper head",
+        },
+        "white_balance": {
+            "method": view.white_balance,
+            "colour_cast_deg": view.colour_cast_deg,
+            "note": "colours are measured after this correction; a uniform backdrop is "
+            "left out of it",
+        },
         "masks": {
             name: {"fraction_of_image": float(mask.sum()) / pixels}
             for name, mask in view.masks.items()
@@ -167,6 +180,9 @@ def analysis_overlay(image: ImageRGB, view: View) -> ImageRGB:
         x0, y0, x1, y1 = (v * k for v in forehead_patch_px(view.landmarks_px, image.shape))
         cv2.rectangle(canvas, (x0, y0), (x1, y1), (60, 255, 60), 1, cv2.LINE_AA)
         _text(canvas, skin_text, (x0, y0 - 8), (60, 255, 60), 0.4)
+        if view.hair_lab is not None:
+            hair_text = "hair L*a*b* {:.0f} {:.0f} {:.0f}".format(*view.hair_lab)
+            _text(canvas, hair_text, (x0, y0 - 24), (255, 200, 0), 0.4)
     else:
         _text(
             canvas,

@@ -112,6 +112,10 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
                 "quality_metrics": dict(view.quality_metrics),
                 "head_pose_deg": None if view.head_pose_deg is None else list(view.head_pose_deg),
                 "view_kind": view.view_kind,
+                "hair_lab": None if view.hair_lab is None else list(view.hair_lab),
+                "hair_lab_iqr": None if view.hair_lab_iqr is None else list(view.hair_lab_iqr),
+                "white_balance": view.white_balance,
+                "colour_cast_deg": view.colour_cast_deg,
             }
         )
     doc: Document = {
@@ -344,6 +348,10 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path
                 quality_metrics=v.get("quality_metrics", {}),
                 head_pose_deg=None if v.get("head_pose_deg") is None else tuple(v["head_pose_deg"]),
                 view_kind=v.get("view_kind"),
+                hair_lab=None if v.get("hair_lab") is None else tuple(v["hair_lab"]),
+                hair_lab_iqr=None if v.get("hair_lab_iqr") is None else tuple(v["hair_lab_iqr"]),
+                white_balance=v.get("white_balance", "none"),
+                colour_cast_deg=v.get("colour_cast_deg"),
             )
         )
     head = None

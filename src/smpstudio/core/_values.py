@@ -145,6 +145,16 @@ class View:
         face found and nothing declared).
     camera : Camera or None
         Intrinsics and pose relative to the head; None until the head stage registers it.
+    hair_lab : tuple of float or None
+        Median CIELAB (D65) of the hair in the upper head; None where too little hair shows.
+    hair_lab_iqr : tuple of float or None
+        Interquartile range of L*, a*, b* over that hair.
+    white_balance : str
+        How colours were corrected before measuring: ``"colour chart"``, ``"grey edge"`` or
+        ``"none"``.
+    colour_cast_deg : float or None
+        Estimated colour cast of the light, degrees from neutral in linear RGB; None where
+        not estimated.
     """
 
     name: str
@@ -165,6 +175,10 @@ class View:
     head_pose_deg: tuple[float, float, float] | None = None
     view_kind: str | None = None
     camera: Camera | None = None
+    hair_lab: tuple[float, float, float] | None = None
+    hair_lab_iqr: tuple[float, float, float] | None = None
+    white_balance: str = "none"
+    colour_cast_deg: float | None = None
 
     def __post_init__(self) -> None:
         if self.landmarks_px is not None:
