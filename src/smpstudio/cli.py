@@ -119,6 +119,12 @@ def head(plan_dir: PlanDir, sex: SexOption = "male") -> None:
         plan = workflow.run_head(plan_dir, sex=sex)
     assert plan.head is not None
     _out.print(f"head: {plan.head.source}, scalp {plan.head.scalp_area_mm2 / 100:.0f} cm²")
+    for c in plan.hair_coverage:
+        where = f"seen {c.seen_fraction:.0%} by {', '.join(c.views) or 'no photo'}"
+        if c.hair_fraction is None:
+            _out.print(f"  {c.region}: not seen ({where})")
+        else:
+            _out.print(f"  {c.region}: hair covers {c.hair_fraction:.0%} ({where})")
 
 
 @app.command()

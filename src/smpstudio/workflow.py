@@ -35,7 +35,7 @@ from smpstudio.errors import (
     PlanValidationError,
     StageOrderError,
 )
-from smpstudio.head import fit_ellipsoid_head, register_frontal_view
+from smpstudio.head import fit_ellipsoid_head, hair_coverage, register_frontal_view
 from smpstudio.pattern import synthesize_impressions
 from smpstudio.program import (
     build_program,
@@ -261,7 +261,10 @@ def run_head(out_dir: Path, *, sex: Sex = "male", interpupillary_mm: float | Non
         if v.landmarks_px is not None and v.mm_per_px is not None
     }
     views = tuple(registered.get(v.name, v) for v in plan.views)
-    plan = _with_defaults(plan, "head", head=fit_ellipsoid_head(sex), views=views)
+    head = fit_ellipsoid_head(sex)
+    plan = _with_defaults(
+        plan, "head", head=head, views=views, hair_coverage=hair_coverage(head, views)
+    )
     save_plan(plan, out_dir)
     return plan
 

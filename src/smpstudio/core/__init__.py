@@ -12,6 +12,7 @@ from smpstudio.core._planfile import (
 from smpstudio.core._values import (
     Camera,
     Design,
+    HairCoverage,
     HeadModel,
     Pattern,
     Plan,
@@ -27,6 +28,7 @@ __all__ = [
     "PLAN_FORMAT_VERSION",
     "Camera",
     "Design",
+    "HairCoverage",
     "HeadModel",
     "Pattern",
     "Plan",

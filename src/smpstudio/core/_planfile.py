@@ -24,6 +24,7 @@ from smpstudio.core._frames import RigidTransform
 from smpstudio.core._values import (
     Camera,
     Design,
+    HairCoverage,
     HeadModel,
     Pattern,
     Plan,
@@ -149,6 +150,16 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
             "head_faces": h.faces,
             "head_scalp_faces": h.scalp_faces,
         }
+    if plan.hair_coverage:
+        doc["hair_coverage"] = [
+            {
+                "region": c.region,
+                "hair_fraction": c.hair_fraction,
+                "seen_fraction": c.seen_fraction,
+                "views": list(c.views),
+            }
+            for c in plan.hair_coverage
+        ]
     if plan.design is not None:
         d = plan.design
         doc["design"] = {
@@ -406,6 +417,15 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path
         pattern=pattern,
         sessions=sessions,
         defaults_used=tuple(d["name"] for d in doc["defaults_used"]),
+        hair_coverage=tuple(
+            HairCoverage(
+                region=c["region"],
+                hair_fraction=c["hair_fraction"],
+                seen_fraction=c["seen_fraction"],
+                views=tuple(c["views"]),
+            )
+            for c in doc.get("hair_coverage", [])
+        ),
     )
 
 

@@ -444,6 +444,35 @@ class SessionPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class HairCoverage:
+    """How much of one scalp region the photos show covered by hair.
+
+    Parameters
+    ----------
+    region : str
+        Region name (``smpstudio.head.SCALP_REGIONS``).
+    hair_fraction : float or None
+        Share of the seen part of the region covered by hair, 0–1; None where too little of
+        the region is seen to say ("not seen": never guessed).
+    seen_fraction : float
+        Share of the region's area that at least one photo shows, 0–1.
+    views : tuple of str
+        Names of the views that show part of the region.
+    """
+
+    region: str
+    hair_fraction: float | None
+    seen_fraction: float
+    views: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.seen_fraction <= 1.0:
+            raise PlanValidationError(f"seen_fraction must be in [0, 1], got {self.seen_fraction}")
+        if self.hair_fraction is not None and not 0.0 <= self.hair_fraction <= 1.0:
+            raise PlanValidationError(f"hair_fraction must be in [0, 1], got {self.hair_fraction}")
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """Everything known about one client's treatment; stages fill it in order.
 
@@ -463,6 +492,8 @@ class Plan:
         Sessions, once split.
     defaults_used : tuple of str
         Names of the ``smpstudio.domain.DEFAULTS`` entries the plan relies on.
+    hair_coverage : tuple of HairCoverage
+        Hair coverage per scalp region, measured once the views are registered to the head.
     """
 
     seed: int
@@ -472,6 +503,7 @@ class Plan:
     pattern: Pattern | None = None
     sessions: tuple[SessionPlan, ...] = ()
     defaults_used: tuple[str, ...] = ()
+    hair_coverage: tuple[HairCoverage, ...] = ()
 
     @property
     def stages_done(self) -> tuple[str, ...]:
