@@ -131,6 +131,8 @@ def test_each_quality_check_can_fail_on_a_real_photo() -> None:
     h, w = photo.shape[:2]
     rotate = cv2.getRotationMatrix2D((w / 2, h / 2), 20, 1.0)
     cases = {
+        # the top 60 px of the head cut away: the scalp runs along the photo's top edge
+        "scalp_out_of_frame": np.ascontiguousarray(photo[60:]),
         "blurred": cv2.GaussianBlur(photo, (0, 0), 4),
         "overexposed": np.clip(photo.astype(int) * 2, 0, 255).astype(np.uint8),
         "face_tilted": cv2.warpAffine(photo, rotate, (w, h), borderMode=cv2.BORDER_REPLICATE),
@@ -142,6 +144,12 @@ def test_each_quality_check_can_fail_on_a_real_photo() -> None:
             line.startswith(f"{flag}: ")
             for line in quality_messages(dict(view.quality), dict(view.quality_metrics))
         )
+
+
+@pytest.mark.parametrize("name", ["C000141.jpg", "S001184.jpg", "C001080.jpg", "G000552.jpg"])
+def test_whole_heads_are_in_frame(name: str) -> None:
+    _, view = _analyse(TEST_PHOTOS / name)
+    assert not view.quality["scalp_out_of_frame"], view.quality_metrics["scalp_out_of_frame"]
 
 
 def test_quality_messages_give_value_limit_and_advice() -> None:

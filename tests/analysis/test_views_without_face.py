@@ -13,7 +13,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from smpstudio.analysis import analyse_photo, quality_messages, rgb_to_lab
+from smpstudio.analysis import (
+    analyse_photo,
+    classify_view_without_face,
+    plain_background_mask,
+    quality_messages,
+    rgb_to_lab,
+)
 from smpstudio.cli import app
 from smpstudio.core import HeadModel, load_plan
 from smpstudio.render import render_head_view
@@ -26,15 +32,45 @@ SKIN_DELTA_E = 1.0
 
 
 @pytest.fixture(scope="module")
-def renders() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def ict_head() -> HeadModel:
     data = np.load(SHARED_DATA / "meshes" / "ict_facekit" / "ict_face_head_identity_basis.npz")
     triangles = data["triangles"].astype(np.int64)
-    head = HeadModel(
+    return HeadModel(
         data["neutral"].astype(np.float64) * 10.0,
         triangles,
         np.ones(len(triangles), dtype=bool),
         "ICT-FaceKit neutral (test render)",
     )
+
+
+@pytest.mark.parametrize(
+    ("elev_deg", "azim_deg", "expected"),
+    [
+        (90, 0, "top"),
+        (90, 90, "top"),
+        (80, 180, "top"),
+        (0, 180, "back"),
+        (30, 180, "back"),
+        (0, 150, "back"),
+        (60, 180, "back"),
+        (45, 180, "top_or_back"),
+    ],
+)
+def test_top_and_back_are_told_apart_by_the_silhouette(
+    ict_head, elev_deg: float, azim_deg: float, expected: str
+) -> None:
+    centre = {} if elev_deg > 30 else {"centre_y_mm": 67.0}
+    image, _ = render_head_view(
+        ict_head, elev_deg=elev_deg, azim_deg=azim_deg, size_px=400, field_mm=300, **centre
+    )
+    background = plain_background_mask(image)
+    assert background is not None
+    assert classify_view_without_face(~background) == expected
+
+
+@pytest.fixture(scope="module")
+def renders(ict_head: HeadModel) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    head = ict_head
     return {
         "top": render_head_view(head, elev_deg=90, azim_deg=0, size_px=600, field_mm=300),
         "back": render_head_view(
@@ -47,13 +83,19 @@ def renders() -> dict[str, tuple[np.ndarray, np.ndarray]]:
 def test_rendered_views_are_analysed_without_a_face(renders, kind: str) -> None:
     image, covered = renders[kind]
     view = analyse_photo(image, name=kind, image_file=f"{kind}.png", image_sha256="0" * 64)
-    assert view.view_kind == "top_or_back"
+    assert view.view_kind == kind
     assert view.landmarks_px is None and view.face_box_px is None and view.mm_per_px is None
     head = ~view.masks["background"]
     assert (head & covered).sum() / (head | covered).sum() > MASK_IOU
     oracle = np.median(rgb_to_lab(image)[covered], axis=0)
     assert np.linalg.norm(np.array(view.skin_lab) - oracle) < SKIN_DELTA_E
-    assert set(view.quality) == {"blurred", "overexposed", "underexposed", "busy_background"}
+    assert set(view.quality) == {
+        "blurred",
+        "overexposed",
+        "underexposed",
+        "busy_background",
+        "scalp_out_of_frame",
+    }
     assert not any(view.quality.values()), view.quality_metrics
     declared = analyse_photo(
         image, name=kind, image_file=f"{kind}.png", image_sha256="0" * 64, view_kind=kind

@@ -1,6 +1,6 @@
 """Photo analysis: faces, metric scale, masks, skin colour (CIELAB), quality flags."""
 
-from smpstudio.analysis._analyse import analyse_photo
+from smpstudio.analysis._analyse import analyse_photo, classify_view_without_face
 from smpstudio.analysis._colour import (
     forehead_lab,
     forehead_patch_px,
@@ -86,6 +86,7 @@ __all__ = [
     "analysis_report",
     "apply_white_balance",
     "boundary_f_score",
+    "classify_view_without_face",
     "colorchecker_linear_srgb",
     "combine_scales",
     "default_focal_px",

@@ -21,9 +21,53 @@ from smpstudio.errors import NoFaceFoundError
 FACE_VIEWS = ("front", "left", "right")
 """Views that show the face, classified from the head pose."""
 NO_FACE_VIEWS = ("top", "back")
-"""Views without a face; without a declaration they are reported as ``"top_or_back"``."""
+"""Views without a face; without a declaration they are classified from the silhouette
+(:func:`classify_view_without_face`), or reported as ``"top_or_back"`` when it cannot tell."""
+NECK_WIDTH_RATIO = 0.8
+"""Below the widest row, a silhouette narrower than this share of it is read as a neck."""
 MIN_HEAD_FRACTION = 0.05
 """Smallest share of the photo the head must cover when no face is found."""
+
+
+def classify_view_without_face(head: BoolArray) -> str:
+    """Tell a top view from a back view by the head's silhouette.
+
+    Parameters
+    ----------
+    head : (h, w) ndarray of bool
+        Pixels of the head (off the backdrop).
+
+    Returns
+    -------
+    str
+        ``"back"`` when the silhouette reaches the bottom of the photo and narrows below its
+        widest row to less than ``NECK_WIDTH_RATIO`` of that width (a neck under the head);
+        ``"top"`` when the head is a blob clear of the bottom edge (seen from above, the
+        neck is hidden under it); ``"top_or_back"`` otherwise (e.g. a close-up filling the
+        frame), for the practitioner to declare.
+
+    Notes
+    -----
+    Checked only on renders of the ICT-FaceKit head mesh (no real top or back photo with a
+    free licence exists): top views at 80–90° elevation, back views at 0–60°.
+
+    Examples
+    --------
+    >>> yy, xx = np.mgrid[0:100, 0:100]
+    >>> blob = (yy - 45) ** 2 + (xx - 50) ** 2 < 30**2
+    >>> classify_view_without_face(blob)
+    'top'
+    >>> classify_view_without_face(blob | ((yy > 60) & (abs(xx - 50) < 12)))
+    'back'
+    """
+    widths = head.sum(axis=1)
+    if not widths.any():
+        return "top_or_back"
+    if widths[-1] == 0:
+        return "top"
+    widest = int(np.argmax(widths))
+    neck = int(widths[widest:].min())
+    return "back" if neck < NECK_WIDTH_RATIO * widths[widest] else "top_or_back"
 
 
 def _box_of(mask: BoolArray) -> tuple[float, float, float, float]:
@@ -62,6 +106,7 @@ def _analyse_without_face(
         forehead_lightness=skin[0],
         has_plain_background=background is not None,
         region_mask=head,
+        scalp_region=head,
     )
     if view_kind in FACE_VIEWS:
         metrics["no_face_found"] = 0.0
@@ -81,7 +126,7 @@ def _analyse_without_face(
         masks={} if background is None else {"background": background},
         quality=quality_flags(metrics),
         quality_metrics=metrics,
-        view_kind=view_kind or "top_or_back",
+        view_kind=view_kind or classify_view_without_face(head),
         white_balance=balance.method,
         colour_cast_deg=balance.cast_deg,
     )
@@ -118,7 +163,8 @@ def analyse_photo(
         Measured interpupillary distance of the client, millimetres.
     view_kind : {"front", "left", "right", "top", "back"}, optional
         Which side of the head the photo shows, as declared by the practitioner; without
-        it the view is classified (from the head pose, or ``"top_or_back"`` without a face).
+        it the view is classified (from the head pose, or from the head's silhouette where
+        no face shows).
 
     Returns
     -------
@@ -185,6 +231,7 @@ def analyse_photo(
         yaw_deg=pose.yaw_deg,
         forehead_lightness=skin[0],
         has_plain_background=background is not None,
+        scalp_region=hair.region,
     )
     if balance.method == "grey edge" and balance.cast_deg is not None:
         metrics["colour_cast"] = balance.cast_deg

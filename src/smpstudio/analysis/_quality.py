@@ -3,10 +3,9 @@
 A flag is True where the problem is present. The measured values are kept with the view so
 that a practitioner can see how far a photo is from passing.
 
-Not checked yet: whether the top of the head is in the frame. Predicting the vertex from
-the face needs where the vertex lies relative to the face (in these portraits the eyes sit
-about 93 mm below the vertex, not the 115 mm a Frankfort-horizontal head would give), which
-the head model must calibrate first.
+Whether the scalp is in the frame is judged from the image, not predicted from the face:
+the upper-head region (on the head, above the brows) must not run along the photo's top or
+side edges. With a busy background the region is a geometric estimate from the face.
 """
 
 from dataclasses import dataclass
@@ -113,6 +112,15 @@ QUALITY_CHECKS: dict[str, QualityCheck] = {
             "a front or side view is registered to the head by its face",
         ),
         QualityCheck(
+            "scalp_out_of_frame",
+            0.02,
+            "share of the upper head's width lying on the photo's top or side edges",
+            "above",
+            "part of the scalp is cut off by the edge of the photo; step back or re-aim so "
+            "the whole top of the head is in the frame",
+            "a head cut by the frame cannot be measured there; 2 % allows a stray hair",
+        ),
+        QualityCheck(
             "colour_cast",
             10.0,
             "degrees from neutral (grey-edge estimate of the light)",
@@ -147,6 +155,7 @@ def quality_metrics(
     forehead_lightness: float,
     has_plain_background: bool,
     region_mask: BoolArray | None = None,
+    scalp_region: BoolArray | None = None,
 ) -> dict[str, float]:
     """Measure the value each applicable quality check tests.
 
@@ -170,6 +179,9 @@ def quality_metrics(
     region_mask : (h, w) ndarray of bool, optional
         Pixels of the judged region (the head where no face shows); exposure is measured
         on these only, not on the background inside ``box_px``.
+    scalp_region : (h, w) ndarray of bool, optional
+        The upper head (or the whole head where no face shows); checked against the
+        photo's top and side edges.
 
     Returns
     -------
@@ -198,7 +210,38 @@ def quality_metrics(
         metrics["face_tilted"] = abs(float(np.degrees(np.arctan2(across[1], across[0]))))
     if yaw_deg is not None:
         metrics["face_turned"] = min(abs(yaw_deg), abs(abs(yaw_deg) - 90.0))
+    if scalp_region is not None and scalp_region.any():
+        metrics["scalp_out_of_frame"] = scalp_out_of_frame(scalp_region)
     return metrics
+
+
+def scalp_out_of_frame(scalp_region: BoolArray) -> float:
+    """How much of the scalp region runs along the photo's top and side edges.
+
+    Parameters
+    ----------
+    scalp_region : (h, w) ndarray of bool
+        The upper head, or the head.
+
+    Returns
+    -------
+    float
+        Region pixels on the top row and the outer columns, over the region's widest row.
+
+    Examples
+    --------
+    >>> region = np.zeros((10, 10), dtype=bool)
+    >>> region[3:8, 2:8] = True
+    >>> scalp_out_of_frame(region)
+    0.0
+    >>> region[0:8, 2:8] = True
+    >>> scalp_out_of_frame(region)
+    1.0
+    """
+    on_edges = (
+        int(scalp_region[0].sum()) + int(scalp_region[:, 0].sum()) + int(scalp_region[:, -1].sum())
+    )
+    return on_edges / max(1, int(scalp_region.sum(axis=1).max()))
 
 
 def quality_flags(metrics: dict[str, float]) -> dict[str, bool]:

@@ -141,8 +141,8 @@ class View:
         (``smpstudio.analysis.head_pose`` gives the signs); None where not measured.
     view_kind : str or None
         Which side of the head the photo shows: ``"front"``, ``"left"``, ``"right"`` (from
-        the head pose), ``"top"`` or ``"back"`` (as declared), or ``"top_or_back"`` (no
-        face found and nothing declared).
+        the head pose), ``"top"`` or ``"back"`` (as declared, or from the silhouette), or
+        ``"top_or_back"`` (no face, nothing declared and the silhouette does not tell).
     camera : Camera or None
         Intrinsics and pose relative to the head; None until the head stage registers it.
     hair_lab : tuple of float or None
