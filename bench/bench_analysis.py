@@ -19,6 +19,7 @@ from bench._harness import Figure, time_call
 from smpstudio.analysis import (
     _face,
     _hair,
+    _litert,
     _mesh,
     analyse_photo,
     detect_face,
@@ -40,12 +41,11 @@ def run() -> list[Figure]:
         cv2.imwrite(str(path), cv2.cvtColor(big, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 95])
 
         _face._detector.cache_clear()
-        _mesh._interpreter.cache_clear()
-        _hair._interpreter.cache_clear()
+        _litert.litert_model.cache_clear()
         start = time.perf_counter()
         _face._detector()
-        _mesh._interpreter()
-        _hair._interpreter()
+        _litert.litert_model(_mesh.MESH_MODEL_FILE)
+        _litert.litert_model(_hair.HAIR_MODEL_FILE)
         load_s = time.perf_counter() - start
 
         def whole() -> object:

@@ -93,7 +93,7 @@ def _analyse_without_face(
     if head.mean() < MIN_HEAD_FRACTION:
         raise NoFaceFoundError(Path(image_file), reason="neither a face nor a head is visible")
     balance = estimate_white_balance(image, background, None)
-    pixels = rgb_to_lab(apply_white_balance(image, balance))[head]
+    pixels = rgb_to_lab(apply_white_balance(image[head][None], balance))[0]
     q1, med, q3 = np.percentile(pixels, [25, 50, 75], axis=0)
     skin = (float(med[0]), float(med[1]), float(med[2]))
     marker = scale_from_marker(image)
@@ -217,9 +217,8 @@ def analyse_photo(
     background = plain_background_mask(image)
     hair = segment_hair(image, mesh.landmarks_px, background, mm_per_px=scale.mm_per_px)
     balance = estimate_white_balance(image, background, hair.skin)
-    balanced = apply_white_balance(image, balance)
-    skin, skin_iqr = forehead_lab(balanced, face.landmarks_px)
-    hair_colour = hair_colour_lab(balanced, hair.hair)
+    skin, skin_iqr = forehead_lab(image, face.landmarks_px, balance)
+    hair_colour = hair_colour_lab(image, hair.hair, balance)
     masks = {"hair": hair.hair, "upper_head": hair.region, "skin": hair.skin}
     if background is not None:
         masks["background"] = background

@@ -28,18 +28,19 @@ also prints the leave-one-photo-out accuracy.
 """
 
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 import cv2
 import numpy as np
-from ai_edge_litert.interpreter import Interpreter
 
 from smpstudio._typing import BoolArray, Float32Array, FloatArray, ImageRGB
 from smpstudio.analysis._colour import forehead_patch_px, rgb_to_lab
+from smpstudio.analysis._litert import litert_model
 from smpstudio.analysis._mesh import LEFT_IRIS, RIGHT_IRIS, FaceMesh
+from smpstudio.analysis._white_balance import WhiteBalance, apply_white_balance
 from smpstudio.domain import ANSUR_MALE
 
+HAIR_MODEL_FILE = "hair_segmentation.tflite"
+"""The model file in ``analysis/models/``."""
 HAIR_MODEL_INPUT_PX = 512
 """Side of the hair model's square input, pixels."""
 BROW_LANDMARKS = (70, 63, 105, 66, 107, 336, 296, 334, 293, 300)
@@ -108,15 +109,6 @@ class HairSegmentation:
         return float(self.hair.sum()) / max(1, int(self.region.sum()))
 
 
-@cache
-def _interpreter() -> Interpreter:
-    model = resources.files("smpstudio.analysis").joinpath("models/hair_segmentation.tflite")
-    with resources.as_file(model) as path:
-        interpreter = Interpreter(model_path=str(path), num_threads=2)
-    interpreter.allocate_tensors()
-    return interpreter
-
-
 def hair_model_probability(image: ImageRGB) -> Float32Array:
     """Hair probability from MediaPipe's hair-segmentation model.
 
@@ -139,7 +131,7 @@ def hair_model_probability(image: ImageRGB) -> Float32Array:
     n = HAIR_MODEL_INPUT_PX
     rgb = cv2.resize(image, (n, n), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
     batch = np.concatenate([rgb, np.zeros((n, n, 1), np.float32)], axis=2)[None]
-    interpreter = _interpreter()
+    interpreter = litert_model(HAIR_MODEL_FILE)
     interpreter.set_tensor(interpreter.get_input_details()[0]["index"], batch)
     interpreter.invoke()
     logits = interpreter.get_tensor(interpreter.get_output_details()[0]["index"])[0]
@@ -345,16 +337,18 @@ def _sharpen_boundary(image: ImageRGB, hair: BoolArray, region: BoolArray) -> Bo
 
 
 def hair_colour_lab(
-    image: ImageRGB, hair: BoolArray
+    image: ImageRGB, hair: BoolArray, balance: WhiteBalance | None = None
 ) -> tuple[tuple[float, float, float], tuple[float, float, float]] | None:
     """Median CIELAB (D65) of the hair and its interquartile range.
 
     Parameters
     ----------
     image : (h, w, 3) ndarray of uint8
-        sRGB photo, white-balanced.
+        sRGB photo.
     hair : (h, w) ndarray of bool
         Hair mask (:func:`segment_hair`); its outermost pixel is left out (mixed with skin).
+    balance : WhiteBalance, optional
+        Applied to the hair pixels before they are measured.
 
     Returns
     -------
@@ -365,8 +359,11 @@ def hair_colour_lab(
     core = cv2.erode(hair.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     if core.sum() < MIN_HAIR_PIXELS_FOR_COLOUR:
         return None
-    pixels = rgb_to_lab(image)[core]
-    q1, median, q3 = np.percentile(pixels, [25, 50, 75], axis=0)
+    pixels = image[core][None]
+    if balance is not None:
+        pixels = apply_white_balance(pixels, balance)
+    lab = rgb_to_lab(pixels)[0]
+    q1, median, q3 = np.percentile(lab, [25, 50, 75], axis=0)
     spread = q3 - q1
     return (
         (float(median[0]), float(median[1]), float(median[2])),

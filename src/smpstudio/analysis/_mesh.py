@@ -10,16 +10,16 @@ trained on.
 """
 
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 import cv2
 import numpy as np
-from ai_edge_litert.interpreter import Interpreter
 
 from smpstudio._typing import FloatArray, ImageRGB
 from smpstudio.analysis._face import FaceDetection
+from smpstudio.analysis._litert import litert_model
 
+MESH_MODEL_FILE = "face_landmarks_detector.tflite"
+"""The model file in ``analysis/models/``."""
 MESH_INPUT_PX = 256
 """Side of the model's square input, pixels."""
 ROI_SCALE = 1.5
@@ -63,15 +63,6 @@ class FaceMesh:
         return np.asarray(self.landmarks_px[idx, :2], dtype=np.float64)
 
 
-@cache
-def _interpreter() -> Interpreter:
-    model = resources.files("smpstudio.analysis").joinpath("models/face_landmarks_detector.tflite")
-    with resources.as_file(model) as path:
-        interpreter = Interpreter(model_path=str(path), num_threads=2)
-    interpreter.allocate_tensors()
-    return interpreter
-
-
 def _run(
     image: ImageRGB, centre: FloatArray, side: float, angle_deg: float
 ) -> tuple[FloatArray, float]:
@@ -82,7 +73,7 @@ def _run(
     )
     matrix[:, 2] = matrix[:, 2] + n / 2 - centre
     crop = cv2.warpAffine(image, matrix, (n, n), flags=cv2.INTER_LINEAR)
-    interpreter = _interpreter()
+    interpreter = litert_model(MESH_MODEL_FILE)
     inputs, outputs = interpreter.get_input_details(), interpreter.get_output_details()
     interpreter.set_tensor(inputs[0]["index"], (crop.astype(np.float32) / 255.0)[None])
     interpreter.invoke()

@@ -62,6 +62,9 @@ SKIN_BAND_PX = 2
 """Band around the skin left out of the grey-edge estimate, pixels."""
 BACKDROP_BAND_PX = 4
 """Band along the backdrop's border left out of the grey-edge estimate, pixels."""
+WORK_SIDE_PX = 1200
+"""Larger photos are estimated on a copy resized to this longer side (area averaging keeps
+the patch means and the illuminant)."""
 CHART_PATCH_CLIP = (3.0, 252.0)
 """Patches with a channel outside these 8-bit levels are clipped and not fitted."""
 
@@ -210,25 +213,34 @@ def fit_chart_matrix(measured_srgb: FloatArray) -> FloatArray:
     return np.asarray(solution.T)
 
 
+_TO_LINEAR_LUT = srgb_to_linear(np.arange(256) / 255.0).astype(np.float32)
+_LUT_LEVELS = 4096
+_FROM_LINEAR_LUT = np.round(
+    linear_to_srgb(np.arange(_LUT_LEVELS) / (_LUT_LEVELS - 1)) * 255
+).astype(np.uint8)
+
+
 def apply_white_balance(image: ImageRGB, balance: WhiteBalance) -> ImageRGB:
     """The photo with the white balance applied (8-bit sRGB, clipped).
 
     Parameters
     ----------
-    image : (h, w, 3) ndarray of uint8
-        sRGB photo.
+    image : (..., 3) ndarray of uint8
+        sRGB pixels: a photo, a crop or a list of pixels.
     balance : WhiteBalance
         The correction.
 
     Returns
     -------
-    (h, w, 3) ndarray of uint8
-        Corrected sRGB.
+    (..., 3) ndarray of uint8
+        Corrected sRGB, same shape.
     """
     if balance.method == "none":
         return image
-    linear = srgb_to_linear(image / 255.0) @ balance.matrix.T
-    return np.asarray(np.round(linear_to_srgb(linear) * 255.0), dtype=np.uint8)
+    pixels = _TO_LINEAR_LUT[image].reshape(-1, 1, 3)
+    linear = cv2.transform(pixels, balance.matrix.astype(np.float32))
+    levels = np.clip(linear * (_LUT_LEVELS - 1) + 0.5, 0, _LUT_LEVELS - 1).astype(np.uint16)
+    return np.asarray(_FROM_LINEAR_LUT[levels], dtype=np.uint8).reshape(image.shape)
 
 
 def estimate_white_balance(
@@ -252,6 +264,18 @@ def estimate_white_balance(
     WhiteBalance
         The chosen correction, its source and the estimated cast.
     """
+    factor = min(1.0, WORK_SIDE_PX / max(image.shape[:2]))
+    if factor < 1.0:
+        size = (round(image.shape[1] * factor), round(image.shape[0] * factor))
+        image = np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA))
+        background, skin = (
+            None
+            if mask is None
+            else np.asarray(
+                cv2.resize(mask.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+            )
+            for mask in (background, skin)
+        )
     chart = detect_colour_chart(image)
     if chart is not None:
         matrix = fit_chart_matrix(chart[0])
