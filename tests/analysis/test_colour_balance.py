@@ -22,7 +22,7 @@ from smpstudio.analysis import (
     srgb_to_linear,
 )
 from smpstudio.analysis._white_balance import apply_white_balance, estimate_white_balance
-from tests.conftest import TEST_PHOTOS
+from tests.conftest import SHARED_DATA, TEST_PHOTOS
 from tests.tolerances import BACKDROP_SKIN_DELTA_E, CHART_SKIN_DELTA_E
 
 WARM, COOL = (1.25, 1.0, 0.7), (0.8, 1.0, 1.3)
@@ -153,3 +153,15 @@ def test_report_names_the_white_balance() -> None:
     report = json.loads(json.dumps(analysis_report(view)))
     assert report["white_balance"]["method"] == "grey edge"
     assert 0 <= report["white_balance"]["colour_cast_deg"] < 10
+
+
+def test_skin_is_measured_on_the_cheeks_under_a_fringe() -> None:
+    # NASA portrait (public domain): light skin, a brown fringe over the forehead patch
+    path = SHARED_DATA / "photos" / "nasa" / "astronaut_eileen_collins.png"
+    image, sha = read_photo(path)
+    view = analyse_photo(image, name="nasa", image_file=path.name, image_sha256=sha)
+    assert view.skin_patch == "cheeks"
+    assert view.skin_lab[0] > 65  # the fringe measured L* 49
+    bald, sha = read_photo(TEST_PHOTOS / "S001184.jpg")
+    view = analyse_photo(bald, name="b", image_file="S001184.jpg", image_sha256=sha)
+    assert view.skin_patch == "forehead"

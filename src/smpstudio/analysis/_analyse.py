@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 
 from smpstudio._typing import BoolArray, ImageRGB
-from smpstudio.analysis._colour import forehead_lab, plain_background_mask, rgb_to_lab
+from smpstudio.analysis._colour import plain_background_mask, rgb_to_lab
 from smpstudio.analysis._face import detect_face
-from smpstudio.analysis._hair import hair_colour_lab, segment_hair
+from smpstudio.analysis._hair import hair_colour_lab, measure_skin_lab, segment_hair
 from smpstudio.analysis._mesh import face_mesh
 from smpstudio.analysis._pose import head_pose
 from smpstudio.analysis._quality import quality_flags, quality_metrics
@@ -127,6 +127,7 @@ def _analyse_without_face(
         quality=quality_flags(metrics),
         quality_metrics=metrics,
         view_kind=view_kind or classify_view_without_face(head),
+        skin_patch="head region",
         white_balance=balance.method,
         colour_cast_deg=balance.cast_deg,
     )
@@ -217,7 +218,7 @@ def analyse_photo(
     background = plain_background_mask(image)
     hair = segment_hair(image, mesh.landmarks_px, background, mm_per_px=scale.mm_per_px)
     balance = estimate_white_balance(image, background, hair.skin)
-    skin, skin_iqr = forehead_lab(image, face.landmarks_px, balance)
+    skin, skin_iqr, skin_where = measure_skin_lab(image, mesh.landmarks_px, hair.skin, balance)
     hair_colour = hair_colour_lab(image, hair.hair, balance)
     masks = {"hair": hair.hair, "upper_head": hair.region, "skin": hair.skin}
     if background is not None:
@@ -252,6 +253,7 @@ def analyse_photo(
         quality_metrics=metrics,
         head_pose_deg=(pose.yaw_deg, pose.pitch_deg, pose.roll_deg),
         view_kind=view_kind or pose.view,
+        skin_patch=skin_where,
         hair_lab=None if hair_colour is None else hair_colour[0],
         hair_lab_iqr=None if hair_colour is None else hair_colour[1],
         white_balance=balance.method,

@@ -49,6 +49,10 @@ RIGHT_CHEEK, LEFT_CHEEK = 50, 280
 """Face Mesh indices on the upper cheeks, where the skin reference is also sampled."""
 CHEEK_PATCH_IOD = 0.12
 """Half-side of each cheek patch, in interocular distances."""
+FRINGE_DELTA_E = 15.0
+"""A forehead patch this far (CIE76) from the cheeks, and darker, is taken as under a fringe."""
+MIN_SKIN_SHARE_OF_PATCH = 0.5
+"""Least share of a patch that must be skin for the skin colour to be measured there."""
 WORK_IOD_PX = 140.0
 """Largest interocular distance the classifier works at, pixels (the photos it was fitted
 on have 95–135)."""
@@ -179,32 +183,106 @@ def upper_head_region(
     return region
 
 
-def skin_patches(landmarks_px: FloatArray, shape: tuple[int, ...]) -> BoolArray:
-    """Forehead and cheek patches where the client's reference skin is sampled.
-
-    Parameters
-    ----------
-    landmarks_px : (478, 2 or 3) ndarray of float
-        Face Mesh landmarks, pixels.
-    shape : tuple of int
-        Image shape ``(h, w, ...)``.
-
-    Returns
-    -------
-    (h, w) ndarray of bool
-        The forehead patch (:func:`forehead_patch_px`) and a square on each upper cheek.
-    """
-    mask = np.zeros(shape[:2], dtype=bool)
+def _patch_masks(landmarks_px: FloatArray, shape: tuple[int, ...]) -> tuple[BoolArray, BoolArray]:
+    forehead = np.zeros(shape[:2], dtype=bool)
     five = FaceMesh(np.asarray(landmarks_px, dtype=np.float64), 1.0).five_points()
     x0, y0, x1, y1 = forehead_patch_px(five, shape)
-    mask[y0:y1, x0:x1] = True
+    forehead[y0:y1, x0:x1] = True
+    cheeks = np.zeros(shape[:2], dtype=bool)
     half = CHEEK_PATCH_IOD * float(np.linalg.norm(five[1] - five[0]))
     for index in (RIGHT_CHEEK, LEFT_CHEEK):
         cx, cy = landmarks_px[index, :2]
         ys = slice(max(0, round(cy - half)), max(0, round(cy + half)))
         xs = slice(max(0, round(cx - half)), max(0, round(cx + half)))
-        mask[ys, xs] = True
-    return mask
+        cheeks[ys, xs] = True
+    return forehead, cheeks
+
+
+def reference_skin(image: ImageRGB, landmarks_px: FloatArray) -> BoolArray:
+    """Pixels of the client's own skin that the hair cues are measured against.
+
+    Parameters
+    ----------
+    image : (h, w, 3) ndarray of uint8
+        sRGB photo.
+    landmarks_px : (478, 2 or 3) ndarray of float
+        Face Mesh landmarks, pixels.
+
+    Returns
+    -------
+    (h, w) ndarray of bool
+        The forehead patch (:func:`forehead_patch_px`) and a square on each upper cheek —
+        without the forehead where a fringe covers it: when the forehead's median colour
+        lies more than ``FRINGE_DELTA_E`` from the cheeks' and is darker.
+    """
+    forehead, cheeks = _patch_masks(landmarks_px, image.shape)
+    return cheeks if _forehead_covered(image, forehead, cheeks) else forehead | cheeks
+
+
+def _forehead_covered(image: ImageRGB, forehead: BoolArray, cheeks: BoolArray) -> bool:
+    if not cheeks.any() or not forehead.any():
+        return False
+    lab_forehead = np.median(rgb_to_lab(image[forehead][None])[0], axis=0)
+    lab_cheeks = np.median(rgb_to_lab(image[cheeks][None])[0], axis=0)
+    return bool(
+        np.linalg.norm(lab_forehead - lab_cheeks) > FRINGE_DELTA_E
+        and lab_forehead[0] < lab_cheeks[0]
+    )
+
+
+def measure_skin_lab(
+    image: ImageRGB,
+    landmarks_px: FloatArray,
+    skin: BoolArray,
+    balance: WhiteBalance | None = None,
+) -> tuple[tuple[float, float, float], tuple[float, float, float], str]:
+    """Skin colour for pigment choice: the forehead, else the cheeks where hair covers it.
+
+    Parameters
+    ----------
+    image : (h, w, 3) ndarray of uint8
+        sRGB photo.
+    landmarks_px : (478, 2 or 3) ndarray of float
+        Face Mesh landmarks, pixels.
+    skin : (h, w) ndarray of bool
+        Skin mask (:func:`segment_hair`): hair, brows and glasses in a patch are left out.
+    balance : WhiteBalance, optional
+        Applied to the measured pixels.
+
+    Returns
+    -------
+    median : tuple of float
+        L*, a*, b* (CIELAB, D65).
+    iqr : tuple of float
+        Interquartile range of L*, a*, b* over the measured pixels.
+    where : str
+        ``"forehead"``; ``"cheeks"`` where a fringe covers the forehead (see
+        :func:`reference_skin`) or less than ``MIN_SKIN_SHARE_OF_PATCH`` of it is skin; or
+        ``"forehead (unmasked)"`` where neither patch has enough skin pixels and the whole
+        forehead patch is measured.
+    """
+    forehead, cheeks = _patch_masks(landmarks_px, image.shape)
+    where = "forehead (unmasked)"
+    chosen = forehead
+    candidates = [("forehead", forehead), ("cheeks", cheeks)]
+    if _forehead_covered(image, forehead, cheeks):
+        candidates = candidates[1:]
+    for name, patch in candidates:
+        usable = patch & skin
+        if usable.sum() >= MIN_SKIN_SHARE_OF_PATCH * max(1, int(patch.sum())):
+            where, chosen = name, usable
+            break
+    pixels = image[chosen][None]
+    if balance is not None:
+        pixels = apply_white_balance(pixels, balance)
+    lab = rgb_to_lab(pixels)[0]
+    q1, median, q3 = np.percentile(lab, [25, 50, 75], axis=0)
+    spread = q3 - q1
+    return (
+        (float(median[0]), float(median[1]), float(median[2])),
+        (float(spread[0]), float(spread[1]), float(spread[2])),
+        where,
+    )
 
 
 def _texture(image: ImageRGB) -> Float32Array:
@@ -226,7 +304,7 @@ def hair_features(
     model_probability : (h, w) ndarray of float
         :func:`hair_model_probability` of the same image.
     reference : (h, w) ndarray of bool
-        Pixels of known skin (:func:`skin_patches`).
+        Pixels of known skin (:func:`reference_skin`).
 
     Returns
     -------
@@ -401,7 +479,7 @@ def _working_scale(
             work_background = np.asarray(small > 0)
     work_points = points * np.array([work.shape[1] / w, work.shape[0] / h])
     features, skin_lab = hair_features(
-        work, hair_model_probability(work), skin_patches(work_points, work.shape)
+        work, hair_model_probability(work), reference_skin(work, work_points)
     )
     scale = mm_per_px if mm_per_px is not None else ANSUR_MALE.interpupillary_breadth_mm / iod
     return _WorkingScale(

@@ -60,9 +60,7 @@ def analysis_report(view: View) -> dict[str, Any]:
             "lab_iqr": None if view.skin_lab_iqr is None else list(view.skin_lab_iqr),
             "ita_deg": ita,
             "ita_class": ita_class(ita),
-            "where": "forehead patch above the eyes"
-            if view.landmarks_px is not None
-            else "head region (no face in this photo)",
+            "where": view.skin_patch,
         },
         "hair_colour": None
         if view.hair_lab is None
@@ -163,7 +161,7 @@ def analysis_overlay(image: ImageRGB, view: View) -> ImageRGB:
     ita = ita_degrees(view.skin_lab)
     skin_text = (
         f"L*a*b* {view.skin_lab[0]:.0f} {view.skin_lab[1]:.0f} "
-        f"{view.skin_lab[2]:.0f}  ITA {ita:.0f} ({ita_class(ita)})"
+        f"{view.skin_lab[2]:.0f}  ITA {ita:.0f} ({ita_class(ita)}), {view.skin_patch}"
     )
     if view.face_box_px is not None and view.landmarks_px is not None:
         x, y, bw, bh = (round(v * k) for v in view.face_box_px)

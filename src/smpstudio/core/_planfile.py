@@ -117,6 +117,7 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
                 "hair_lab_iqr": None if view.hair_lab_iqr is None else list(view.hair_lab_iqr),
                 "white_balance": view.white_balance,
                 "colour_cast_deg": view.colour_cast_deg,
+                "skin_patch": view.skin_patch,
             }
         )
     doc: Document = {
@@ -363,6 +364,7 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path
                 hair_lab_iqr=None if v.get("hair_lab_iqr") is None else tuple(v["hair_lab_iqr"]),
                 white_balance=v.get("white_balance", "none"),
                 colour_cast_deg=v.get("colour_cast_deg"),
+                skin_patch=v.get("skin_patch"),
             )
         )
     head = None

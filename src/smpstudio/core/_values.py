@@ -155,6 +155,10 @@ class View:
     colour_cast_deg : float or None
         Estimated colour cast of the light, degrees from neutral in linear RGB; None where
         not estimated.
+    skin_patch : str or None
+        Where ``skin_lab`` was measured: ``"forehead"``, ``"cheeks"`` (hair covers the
+        forehead), ``"forehead (unmasked)"`` or ``"head region"`` (no face); None in plans
+        written before it was recorded.
     """
 
     name: str
@@ -179,6 +183,7 @@ class View:
     hair_lab_iqr: tuple[float, float, float] | None = None
     white_balance: str = "none"
     colour_cast_deg: float | None = None
+    skin_patch: str | None = None
 
     def __post_init__(self) -> None:
         if self.landmarks_px is not None:
