@@ -68,6 +68,24 @@ def test_top_and_back_are_told_apart_by_the_silhouette(
     assert classify_view_without_face(~background) == expected
 
 
+@pytest.mark.parametrize(
+    ("azim_deg", "expected"), [(90, "right"), (105, "right"), (-90, "left"), (-105, "left")]
+)
+def test_profiles_are_side_views_without_landmarks(ict_head, azim_deg, expected) -> None:
+    image, _ = render_head_view(
+        ict_head, elev_deg=0, azim_deg=azim_deg, size_px=500, field_mm=300, centre_y_mm=40.0
+    )
+    view = analyse_photo(image, name="side", image_file="side.png", image_sha256="0" * 64)
+    assert view.view_kind == expected
+    # Face Mesh cannot place a profile's landmarks: none are reported, nothing is flagged
+    assert view.landmarks_px is None and "no_face_found" not in view.quality
+    turned, _ = render_head_view(
+        ict_head, elev_deg=0, azim_deg=azim_deg // 2, size_px=500, field_mm=300, centre_y_mm=40.0
+    )
+    half = analyse_photo(turned, name="t", image_file="t.png", image_sha256="0" * 64)
+    assert half.landmarks_px is not None  # 45-52° turns keep their landmarks
+
+
 @pytest.fixture(scope="module")
 def renders(ict_head: HeadModel) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     head = ict_head

@@ -1,6 +1,10 @@
 """Photo analysis: faces, metric scale, masks, skin colour (CIELAB), quality flags."""
 
-from smpstudio.analysis._analyse import analyse_photo, classify_view_without_face
+from smpstudio.analysis._analyse import (
+    analyse_photo,
+    classify_view_without_face,
+    profile_side,
+)
 from smpstudio.analysis._colour import (
     forehead_lab,
     forehead_patch_px,
@@ -110,6 +114,7 @@ __all__ = [
     "mask_boundary",
     "measure_skin_lab",
     "plain_background_mask",
+    "profile_side",
     "quality_flags",
     "quality_messages",
     "quality_metrics",

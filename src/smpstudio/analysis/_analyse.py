@@ -7,10 +7,10 @@ import numpy as np
 
 from smpstudio._typing import BoolArray, ImageRGB
 from smpstudio.analysis._colour import plain_background_mask, rgb_to_lab
-from smpstudio.analysis._face import detect_face
+from smpstudio.analysis._face import FaceDetection, detect_face
 from smpstudio.analysis._hair import hair_colour_lab, measure_skin_lab, segment_hair
 from smpstudio.analysis._mesh import face_mesh
-from smpstudio.analysis._pose import head_pose
+from smpstudio.analysis._pose import HeadPose, head_pose
 from smpstudio.analysis._quality import quality_flags, quality_metrics
 from smpstudio.analysis._scale import combine_scales, scale_from_eyes, scale_from_marker
 from smpstudio.analysis._white_balance import apply_white_balance, estimate_white_balance
@@ -23,10 +23,65 @@ FACE_VIEWS = ("front", "left", "right")
 NO_FACE_VIEWS = ("top", "back")
 """Views without a face; without a declaration they are classified from the silhouette
 (:func:`classify_view_without_face`), or reported as ``"top_or_back"`` when it cannot tell."""
+MIN_FACE_PRESENCE = 0.5
+"""Face Mesh presence below which a YuNet detection is not used as a face."""
+PROFILE_NOSE_OFFSET = 0.35
+"""Nose this many box widths off the face box's centre marks a profile."""
+MAX_PLAUSIBLE_ROLL_DEG = 45.0
+"""Face Mesh landmarks implying a head rolled further than this are not trusted."""
+PROFILE_MIN_YAW_DEG = 20.0
+"""Where YuNet sees a profile, Face Mesh must find at least this much yaw, to the same side,
+to be trusted."""
 NECK_WIDTH_RATIO = 0.8
 """Below the widest row, a silhouette narrower than this share of it is read as a neck."""
 MIN_HEAD_FRACTION = 0.05
 """Smallest share of the photo the head must cover when no face is found."""
+
+
+def profile_side(detection: FaceDetection) -> str | None:
+    """Which side a profile shows, from where YuNet puts the nose in the face box.
+
+    Parameters
+    ----------
+    detection : FaceDetection
+        A YuNet detection that Face Mesh could not confirm as a frontal-ish face.
+
+    Returns
+    -------
+    str or None
+        ``"right"`` when the nose lies more than ``PROFILE_NOSE_OFFSET`` box widths right of
+        the box centre in the image (the client's right side faces the camera, as
+        :func:`head_pose` names views), ``"left"`` when as far left, None otherwise.
+
+    Notes
+    -----
+    Checked on renders of the ICT-FaceKit head turned 90–105° either way (Face Mesh's
+    presence falls below 0.03 there, while YuNet still fires with the nose at ±0.5 box
+    widths); at 60–75°, where Face Mesh still works, the sign agrees with the pose.
+    """
+    x, _, w, _ = detection.box_px
+    offset = (float(detection.landmarks_px[2, 0]) - (x + w / 2)) / w
+    if offset > PROFILE_NOSE_OFFSET:
+        return "right"
+    if offset < -PROFILE_NOSE_OFFSET:
+        return "left"
+    return None
+
+
+def _face_mesh_is_plausible(found: FaceDetection, presence: float, pose: HeadPose) -> bool:
+    """Face Mesh confirms YuNet: present, upright, and turned as far as YuNet's nose says."""
+    side = profile_side(found)
+    # head_pose's yaw is positive where the client's right side turns to the camera
+    turned_as_yunet_says = (
+        side is None
+        or (side == "right" and pose.yaw_deg >= PROFILE_MIN_YAW_DEG)
+        or (side == "left" and pose.yaw_deg <= -PROFILE_MIN_YAW_DEG)
+    )
+    return (
+        presence >= MIN_FACE_PRESENCE
+        and abs(pose.roll_deg) <= MAX_PLAUSIBLE_ROLL_DEG
+        and turned_as_yunet_says
+    )
 
 
 def classify_view_without_face(head: BoolArray) -> str:
@@ -88,6 +143,7 @@ def _analyse_without_face(
     image_sha256: str,
     view_kind: str | None,
     background: BoolArray | None,
+    profile_side: str | None = None,
 ) -> View:
     head = np.ones(image.shape[:2], dtype=bool) if background is None else ~background
     if head.mean() < MIN_HEAD_FRACTION:
@@ -108,7 +164,7 @@ def _analyse_without_face(
         region_mask=head,
         scalp_region=head,
     )
-    if view_kind in FACE_VIEWS:
+    if view_kind in FACE_VIEWS and profile_side is None:
         metrics["no_face_found"] = 0.0
     return View(
         name=name,
@@ -126,7 +182,7 @@ def _analyse_without_face(
         masks={} if background is None else {"background": background},
         quality=quality_flags(metrics),
         quality_metrics=metrics,
-        view_kind=view_kind or classify_view_without_face(head),
+        view_kind=view_kind or profile_side or classify_view_without_face(head),
         skin_patch="head region",
         white_balance=balance.method,
         colour_cast_deg=balance.cast_deg,
@@ -179,6 +235,11 @@ def analyse_photo(
     are ``upper_head`` (on the head, above the brows), ``hair`` (inside
     it, :func:`segment_hair`), ``skin`` and, with a plain backdrop, ``background``.
 
+    A detection that Face Mesh does not confirm (presence below ``MIN_FACE_PRESENCE``, a
+    roll beyond ``MAX_PLAUSIBLE_ROLL_DEG``, or less than ``PROFILE_MIN_YAW_DEG`` of yaw to
+    the side where YuNet's nose marks a profile) is not used as a face: a profile
+    (:func:`profile_side`) becomes a left or right view, and it is measured as below.
+
     Without a face (top and back views) the view still gets the background mask, the skin
     colour over the head region, the quality checks that need no face, and a scale if a
     marker is in the photo. A photo declared a front or side view that shows no face gets
@@ -208,8 +269,20 @@ def analyse_photo(
     # YuNet finds the face; Face Mesh places the five points (pupils, nose tip, mouth
     # corners) several times more accurately than YuNet's own keypoints.
     mesh = face_mesh(image, found)
-    face = dataclasses.replace(found, landmarks_px=mesh.five_points())
     pose = head_pose(mesh.landmarks_px, image.shape[1], image.shape[0])
+    if not _face_mesh_is_plausible(found, mesh.presence, pose):
+        # YuNet saw a face-like shape that Face Mesh does not confirm: a profile (nose far
+        # off the box centre) or no usable face; measured like a view without a face
+        return _analyse_without_face(
+            image,
+            name=name,
+            image_file=image_file,
+            image_sha256=image_sha256,
+            view_kind=view_kind,
+            background=plain_background_mask(image),
+            profile_side=profile_side(found),
+        )
+    face = dataclasses.replace(found, landmarks_px=mesh.five_points())
     estimates = [scale_from_eyes(face.landmarks_px, sex=sex, interpupillary_mm=interpupillary_mm)]
     marker = scale_from_marker(image)
     if marker is not None:
