@@ -1,4 +1,4 @@
-"""Make the pictures in README.md and docs/ from the head meshes in shared/data/meshes.
+"""Make the pictures in README.md and docs/ from the head meshes and photos in shared/data.
 
 Run: ``.venv/bin/python docs/figures.py`` (needs the test extras, for matplotlib).
 
@@ -9,6 +9,7 @@ head-and-neck part of the mesh. The same design and pattern functions as for a c
 run on it; the design's hairline, not the mesh, decides where the scalp begins.
 """
 
+import csv
 from pathlib import Path
 
 import matplotlib
@@ -17,6 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
+from smpstudio.analysis import analyse_photo, read_photo
 from smpstudio.core import HeadModel
 from smpstudio.design import default_design, hairline_curve_mm
 from smpstudio.domain import ANSUR_MALE, DEFAULTS
@@ -28,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ICT = (
     ROOT.parent / "shared" / "data" / "meshes" / "ict_facekit" / "ict_face_head_identity_basis.npz"
 )
+CONGRESS = ROOT.parent / "shared" / "data" / "photos" / "congress"
 OUT = ROOT / "docs" / "img"
 CREDIT = "Head mesh: ICT-FaceKit generic neutral model, USC ICT (MIT licence)"
 
@@ -117,7 +120,51 @@ def head_frame_figure() -> None:
     plt.close(fig)
 
 
+def hair_mask_figure() -> None:
+    """The hair mask on every congress portrait, bald ones first, dark and light skin."""
+    with (CONGRESS / "index.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    order = {"bald_shaved": 0, "bald_top": 1, "balding": 2, "close_cropped": 3, "full_hair": 4}
+    rows.sort(key=lambda r: (order.get(r["scalp_status"], 9), r["file"]))
+    fig, axes = plt.subplots(3, 6, figsize=(15, 9), dpi=100)
+    for ax, row in zip(axes.ravel(), rows, strict=True):
+        image, sha = read_photo(CONGRESS / row["file"])
+        view = analyse_photo(image, name=row["file"], image_file=row["file"], image_sha256=sha)
+        shown = image.astype(np.float64)
+        hair = view.masks["hair"]
+        shown[hair] = 0.45 * shown[hair] + 0.55 * np.array([255, 190, 0])
+        region = view.masks["upper_head"]
+        edge = region & ~np.roll(region, 1, axis=0) | region & ~np.roll(region, 1, axis=1)
+        shown[edge] = (255, 255, 255)
+        top = max(0, int(np.flatnonzero(region.any(axis=1))[0]) - 10)
+        ax.imshow(shown[top : top + 300].astype(np.uint8))
+        share = view.masks["hair"].sum() / max(1, region.sum())
+        skin = row["skin_tone_note"].split(" ")[0]
+        status = row["scalp_status"].replace("_", " ")
+        ax.set_title(
+            f"{row['file'][:-4]}\n{status}, {skin} skin\nhair {share:.0%} of upper head",
+            fontsize=8,
+        )
+        ax.set_axis_off()
+    fig.suptitle(
+        "Hair (amber) inside the upper-head region (white outline: on the head, above the "
+        "brows), every portrait in shared/data",
+        fontsize=11,
+    )
+    fig.text(
+        0.5,
+        0.01,
+        "Photos: official portraits of the 113th US Congress, public domain (US GPO); "
+        "they endorse nothing.",
+        ha="center",
+        fontsize=8,
+    )
+    fig.savefig(OUT / "hair-masks.png", bbox_inches="tight")
+    plt.close(fig)
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     head_frame_figure()
     pattern_figure()
+    hair_mask_figure()
