@@ -13,9 +13,10 @@ ANNOTATIONS = Path(__file__).resolve().parents[1] / "data" / "annotations" / "ey
 EYE_MEDIAN_FRACTION = 0.02
 """Median eye-centre error over the clear annotations, as a fraction of the interocular
 distance: the issue's 2 % target, met in the median."""
-EYE_WORST_FRACTION = 0.035
+EYE_WORST_FRACTION = 0.025
 """Worst eye-centre error allowed today. The issue asks 2 % for every eye; not met yet (the
-worst is about 3.1 %, G000552): this bound guards against regressions."""
+worst is about 2.3 %, D000616's left eye, with the iris model): this bound guards against
+regressions."""
 TILT_MARGIN_DEG = 1.5
 """Within this many degrees of the tilt threshold, either flag is accepted."""
 
