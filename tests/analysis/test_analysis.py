@@ -136,6 +136,7 @@ def test_each_quality_check_can_fail_on_a_real_photo() -> None:
         "blurred": cv2.GaussianBlur(photo, (0, 0), 4),
         "overexposed": np.clip(photo.astype(int) * 2, 0, 255).astype(np.uint8),
         "face_tilted": cv2.warpAffine(photo, rotate, (w, h), borderMode=cv2.BORDER_REPLICATE),
+        "no_colour": cv2.cvtColor(cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB),
     }
     for flag, image in cases.items():
         view = analyse_photo(image, name="x", image_file="x.jpg", image_sha256="0" * 64)

@@ -112,6 +112,7 @@ def test_rendered_views_are_analysed_without_a_face(renders, kind: str) -> None:
         "overexposed",
         "underexposed",
         "busy_background",
+        "no_colour",
         "scalp_out_of_frame",
     }
     assert not any(view.quality.values()), view.quality_metrics

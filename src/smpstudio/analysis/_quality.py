@@ -121,6 +121,15 @@ QUALITY_CHECKS: dict[str, QualityCheck] = {
             "a head cut by the frame cannot be measured there; 2 % allows a stray hair",
         ),
         QualityCheck(
+            "no_colour",
+            3.0,
+            "95th-percentile chroma C*ab of the photo",
+            "below",
+            "the photo has (almost) no colour, e.g. black and white; skin and hair colour "
+            "cannot be measured from it: retake it in colour",
+            "a colour photo of a face has chroma well above 10 in its skin alone",
+        ),
+        QualityCheck(
             "colour_cast",
             10.0,
             "degrees from neutral (grey-edge estimate of the light)",
@@ -197,7 +206,10 @@ def quality_metrics(
     sharpness = float(cv2.Laplacian(gray, cv2.CV_64F).var()) if gray.size else 0.0
     pixels = region.reshape(-1, 3) if region_mask is None else image[region_mask]
     clipped = float(np.mean(np.any(pixels >= 255, axis=1))) if pixels.size else 1.0
+    small = cv2.resize(image, (64, max(1, round(64 * h / w))), interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(small.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
     metrics = {
+        "no_colour": float(np.percentile(np.hypot(lab[..., 1], lab[..., 2]), 95)),
         "blurred": sharpness,
         "overexposed": clipped,
         "underexposed": forehead_lightness,
