@@ -118,7 +118,7 @@ QUALITY_CHECKS: dict[str, QualityCheck] = {
             "above",
             "part of the scalp is cut off by the edge of the photo; step back or re-aim so "
             "the whole top of the head is in the frame",
-            "a head cut by the frame cannot be measured there; 2 % allows a stray hair",
+            "unsourced; a head cut by the frame cannot be measured there, 2 % allows a stray hair",
         ),
         QualityCheck(
             "no_colour",
@@ -127,7 +127,7 @@ QUALITY_CHECKS: dict[str, QualityCheck] = {
             "below",
             "the photo has (almost) no colour, e.g. black and white; skin and hair colour "
             "cannot be measured from it: retake it in colour",
-            "a colour photo of a face has chroma well above 10 in its skin alone",
+            "unsourced; the 18 congress portraits measure 22–47",
         ),
         QualityCheck(
             "colour_cast",
