@@ -19,7 +19,8 @@ skin:
 
 Pixels within ``RIM_PX`` of the background are a mixture of head and backdrop; they take
 the label of the nearest pixel further in. The hair boundary is then sharpened with a
-Gaussian colour model of the hair and skin on either side (it may only give pixels back to
+Gaussian model of the hair and skin colour on either side (a*, b* and saturation, leaving out
+L*: the skin next to hair is shaded, darker but as saturated) (it may only give pixels back to
 skin, never add hair), and specks smaller than ``MIN_PATCH_MM2`` are removed.
 
 The weights were fitted to hand-traced hair polygons of 12 congress portraits
@@ -393,11 +394,16 @@ def _sharpen_boundary(image: ImageRGB, hair: BoolArray, region: BoolArray) -> Bo
     near = cv2.dilate(hair.astype(np.uint8), reach_kernel).astype(bool) & cv2.dilate(
         (region & ~hair).astype(np.uint8), reach_kernel
     ).astype(bool)
+    # a*, b* and saturation, not L*: the skin beside hair is shaded, darker but as saturated
     lab = rgb_to_lab(image)
+    colour = np.stack(
+        [lab[..., 1], lab[..., 2], 50.0 * np.hypot(lab[..., 1], lab[..., 2]) / (lab[..., 0] + 5.0)],
+        axis=2,
+    )
     samples = []
     for sure_mask in (sure_hair, sure_skin):
         close = sure_mask & near
-        samples.append(lab[close] if close.sum() > 30 else lab[sure_mask])
+        samples.append(colour[close] if close.sum() > 30 else colour[sure_mask])
     if min(len(s) for s in samples) <= 30:
         return hair
     band_kernel = np.ones((2 * band + 1, 2 * band + 1), np.uint8)
@@ -407,7 +413,7 @@ def _sharpen_boundary(image: ImageRGB, hair: BoolArray, region: BoolArray) -> Bo
         & hair
     )
     ratio = np.zeros(hair.shape, np.float32)
-    ratio[zone] = _log_gaussian(lab[zone], samples[0]) - _log_gaussian(lab[zone], samples[1])
+    ratio[zone] = _log_gaussian(colour[zone], samples[0]) - _log_gaussian(colour[zone], samples[1])
     ratio = np.asarray(cv2.GaussianBlur(ratio, (0, 0), 0.7), np.float32)
     sharpened = hair.copy()
     sharpened[zone] = ratio[zone] > 0
