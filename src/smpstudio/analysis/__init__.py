@@ -10,6 +10,7 @@ from smpstudio.analysis._colour import (
     forehead_patch_px,
     ita_class,
     ita_degrees,
+    lab_median_iqr,
     plain_background_mask,
     rgb_to_lab,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "head_pose",
     "ita_class",
     "ita_degrees",
+    "lab_median_iqr",
     "linear_to_srgb",
     "list_photos",
     "marker_sheet",

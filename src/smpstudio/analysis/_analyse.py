@@ -6,14 +6,14 @@ from pathlib import Path
 import numpy as np
 
 from smpstudio._typing import BoolArray, ImageRGB
-from smpstudio.analysis._colour import plain_background_mask, rgb_to_lab
+from smpstudio.analysis._colour import lab_median_iqr, plain_background_mask
 from smpstudio.analysis._face import FaceDetection, detect_face
 from smpstudio.analysis._hair import hair_colour_lab, measure_skin_lab, segment_hair
 from smpstudio.analysis._mesh import face_mesh
 from smpstudio.analysis._pose import HeadPose, head_pose
 from smpstudio.analysis._quality import quality_flags, quality_metrics
 from smpstudio.analysis._scale import combine_scales, scale_from_eyes, scale_from_marker
-from smpstudio.analysis._white_balance import apply_white_balance, estimate_white_balance
+from smpstudio.analysis._white_balance import estimate_white_balance
 from smpstudio.core import View
 from smpstudio.domain import Sex
 from smpstudio.errors import NoFaceFoundError
@@ -149,9 +149,7 @@ def _analyse_without_face(
     if head.mean() < MIN_HEAD_FRACTION:
         raise NoFaceFoundError(Path(image_file), reason="neither a face nor a head is visible")
     balance = estimate_white_balance(image, background, None)
-    pixels = rgb_to_lab(apply_white_balance(image[head][None], balance))[0]
-    q1, med, q3 = np.percentile(pixels, [25, 50, 75], axis=0)
-    skin = (float(med[0]), float(med[1]), float(med[2]))
+    skin, skin_iqr = lab_median_iqr(image[head], balance)
     marker = scale_from_marker(image)
     metrics = quality_metrics(
         image,
@@ -178,7 +176,7 @@ def _analyse_without_face(
         mm_per_px_relative_sd=None if marker is None else marker.relative_sd,
         scale_source="none" if marker is None else "marker",
         skin_lab=skin,
-        skin_lab_iqr=(float(q3[0] - q1[0]), float(q3[1] - q1[1]), float(q3[2] - q1[2])),
+        skin_lab_iqr=skin_iqr,
         masks={} if background is None else {"background": background},
         quality=quality_flags(metrics),
         quality_metrics=metrics,
@@ -257,22 +255,18 @@ def analyse_photo(
             f"view_kind must be one of {FACE_VIEWS + NO_FACE_VIEWS}, got {view_kind!r}"
         )
     found = detect_face(image)
-    if found is None:
-        return _analyse_without_face(
-            image,
-            name=name,
-            image_file=image_file,
-            image_sha256=image_sha256,
-            view_kind=view_kind,
-            background=plain_background_mask(image),
-        )
     # YuNet finds the face; Face Mesh places the five points (pupils, nose tip, mouth
     # corners) several times more accurately than YuNet's own keypoints.
-    mesh = face_mesh(image, found)
-    pose = head_pose(mesh.landmarks_px, image.shape[1], image.shape[0])
-    if not _face_mesh_is_plausible(found, mesh.presence, pose):
-        # YuNet saw a face-like shape that Face Mesh does not confirm: a profile (nose far
-        # off the box centre) or no usable face; measured like a view without a face
+    mesh = None if found is None else face_mesh(image, found)
+    pose = None if mesh is None else head_pose(mesh.landmarks_px, image.shape[1], image.shape[0])
+    if (
+        found is None
+        or mesh is None
+        or pose is None
+        or not _face_mesh_is_plausible(found, mesh.presence, pose)
+    ):
+        # no face, or a face-like shape Face Mesh does not confirm: a profile (nose far off
+        # the box centre) or no usable face; measured like a view without a face
         return _analyse_without_face(
             image,
             name=name,
@@ -280,7 +274,7 @@ def analyse_photo(
             image_sha256=image_sha256,
             view_kind=view_kind,
             background=plain_background_mask(image),
-            profile_side=profile_side(found),
+            profile_side=None if found is None else profile_side(found),
         )
     face = dataclasses.replace(found, landmarks_px=mesh.five_points())
     estimates = [scale_from_eyes(face.landmarks_px, sex=sex, interpupillary_mm=interpupillary_mm)]

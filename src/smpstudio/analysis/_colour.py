@@ -142,6 +142,41 @@ def forehead_patch_px(
     return int(x0), int(y0), int(x1), int(y1)
 
 
+def lab_median_iqr(
+    pixels: ImageRGB, balance: WhiteBalance | None = None
+) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """Median CIELAB (D65) of some pixels and its interquartile range (the spread).
+
+    Parameters
+    ----------
+    pixels : (..., 3) ndarray of uint8
+        sRGB pixels (a crop, or a list of pixels).
+    balance : WhiteBalance, optional
+        Applied before converting.
+
+    Returns
+    -------
+    median, iqr : tuple of float
+        L*, a*, b* median and interquartile range.
+
+    Examples
+    --------
+    >>> grey = np.full((4, 3), 119, np.uint8)
+    >>> [round(v) for v in lab_median_iqr(grey)[0]]
+    [50, 0, 0]
+    """
+    rgb = np.asarray(pixels).reshape(1, -1, 3)
+    if balance is not None:
+        rgb = apply_white_balance(rgb, balance)
+    lab = rgb_to_lab(rgb)[0]
+    q1, median, q3 = np.percentile(lab, [25, 50, 75], axis=0)
+    spread = q3 - q1
+    return (
+        (float(median[0]), float(median[1]), float(median[2])),
+        (float(spread[0]), float(spread[1]), float(spread[2])),
+    )
+
+
 def forehead_lab(
     image: ImageRGB, landmarks_px: FloatArray, balance: WhiteBalance | None = None
 ) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
@@ -168,17 +203,7 @@ def forehead_lab(
     The patch is :func:`forehead_patch_px`.
     """
     x0, y0, x1, y1 = forehead_patch_px(landmarks_px, image.shape[:2])
-    crop = image[y0:y1, x0:x1]
-    if balance is not None:
-        crop = apply_white_balance(crop, balance)
-    patch = rgb_to_lab(crop).reshape(-1, 3)
-    q1, med, q3 = np.percentile(patch, [25, 50, 75], axis=0)
-    iqr = q3 - q1
-    return (float(med[0]), float(med[1]), float(med[2])), (
-        float(iqr[0]),
-        float(iqr[1]),
-        float(iqr[2]),
-    )
+    return lab_median_iqr(image[y0:y1, x0:x1], balance)
 
 
 def plain_background_mask(image: ImageRGB) -> BoolArray | None:

@@ -34,10 +34,10 @@ import cv2
 import numpy as np
 
 from smpstudio._typing import BoolArray, Float32Array, FloatArray, ImageRGB
-from smpstudio.analysis._colour import forehead_patch_px, rgb_to_lab
+from smpstudio.analysis._colour import forehead_patch_px, lab_median_iqr, rgb_to_lab
 from smpstudio.analysis._litert import litert_model
 from smpstudio.analysis._mesh import LEFT_IRIS, RIGHT_IRIS, FaceMesh
-from smpstudio.analysis._white_balance import WhiteBalance, apply_white_balance
+from smpstudio.analysis._white_balance import WhiteBalance
 from smpstudio.domain import ANSUR_MALE
 
 HAIR_MODEL_FILE = "hair_segmentation.tflite"
@@ -273,17 +273,8 @@ def measure_skin_lab(
         if usable.sum() >= MIN_SKIN_SHARE_OF_PATCH * max(1, int(patch.sum())):
             where, chosen = name, usable
             break
-    pixels = image[chosen][None]
-    if balance is not None:
-        pixels = apply_white_balance(pixels, balance)
-    lab = rgb_to_lab(pixels)[0]
-    q1, median, q3 = np.percentile(lab, [25, 50, 75], axis=0)
-    spread = q3 - q1
-    return (
-        (float(median[0]), float(median[1]), float(median[2])),
-        (float(spread[0]), float(spread[1]), float(spread[2])),
-        where,
-    )
+    median, spread = lab_median_iqr(image[chosen], balance)
+    return median, spread, where
 
 
 def _texture(image: ImageRGB) -> Float32Array:
@@ -443,16 +434,7 @@ def hair_colour_lab(
     core = cv2.erode(hair.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     if core.sum() < MIN_HAIR_PIXELS_FOR_COLOUR:
         return None
-    pixels = image[core][None]
-    if balance is not None:
-        pixels = apply_white_balance(pixels, balance)
-    lab = rgb_to_lab(pixels)[0]
-    q1, median, q3 = np.percentile(lab, [25, 50, 75], axis=0)
-    spread = q3 - q1
-    return (
-        (float(median[0]), float(median[1]), float(median[2])),
-        (float(spread[0]), float(spread[1]), float(spread[2])),
-    )
+    return lab_median_iqr(image[core], balance)
 
 
 @dataclass(frozen=True, slots=True)
