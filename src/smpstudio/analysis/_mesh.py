@@ -79,16 +79,27 @@ class FaceMesh:
         return points
 
 
-def _run(
-    image: ImageRGB, centre: FloatArray, side: float, angle_deg: float
-) -> tuple[FloatArray, float]:
-    n = MESH_INPUT_PX
+def _levelled_crop(
+    image: ImageRGB, centre: FloatArray, side: float, angle_deg: float, n: int, border: int
+) -> tuple[ImageRGB, FloatArray]:
+    """A levelled square crop resampled to n × n, and the matrix that maps photo pixels into it.
+
+    The square is ``side`` pixels wide around ``centre``, turned by ``angle_deg``.
+    """
     matrix = np.asarray(
         cv2.getRotationMatrix2D((float(centre[0]), float(centre[1])), angle_deg, n / side),
         dtype=np.float64,
     )
     matrix[:, 2] = matrix[:, 2] + n / 2 - centre
-    crop = cv2.warpAffine(image, matrix, (n, n), flags=cv2.INTER_LINEAR)
+    crop = cv2.warpAffine(image, matrix, (n, n), flags=cv2.INTER_LINEAR, borderMode=border)
+    return np.asarray(crop), matrix
+
+
+def _run(
+    image: ImageRGB, centre: FloatArray, side: float, angle_deg: float
+) -> tuple[FloatArray, float]:
+    n = MESH_INPUT_PX
+    crop, matrix = _levelled_crop(image, centre, side, angle_deg, n, cv2.BORDER_CONSTANT)
     interpreter = litert_model(MESH_MODEL_FILE)
     inputs, outputs = interpreter.get_input_details(), interpreter.get_output_details()
     interpreter.set_tensor(inputs[0]["index"], (crop.astype(np.float32) / 255.0)[None])
@@ -151,14 +162,7 @@ def _iris_centre(image: ImageRGB, start: FloatArray, end: FloatArray, mirror: bo
     centre = (start + end) / 2
     side = EYE_ROI_SCALE * float(np.linalg.norm(end - start))
     angle = float(np.degrees(np.arctan2(end[1] - start[1], end[0] - start[0])))
-    matrix = np.asarray(
-        cv2.getRotationMatrix2D((float(centre[0]), float(centre[1])), angle, n / side),
-        dtype=np.float64,
-    )
-    matrix[:, 2] = matrix[:, 2] + n / 2 - centre
-    crop = cv2.warpAffine(
-        image, matrix, (n, n), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-    )
+    crop, matrix = _levelled_crop(image, centre, side, angle, n, cv2.BORDER_REPLICATE)
     if mirror:
         crop = np.ascontiguousarray(crop[:, ::-1])
     interpreter = litert_model(IRIS_MODEL_FILE)
