@@ -65,8 +65,20 @@ def _exit_on_error() -> Iterator[None]:
         raise typer.Exit(code=2) from exc
 
 
+def _print_coverage(plan: Plan) -> None:
+    if plan.hair_coverage:
+        _out.print("hair coverage by scalp region (from the photos):")
+    for c in plan.hair_coverage:
+        where = f"seen {c.seen_fraction:.0%} by {', '.join(c.views) or 'no photo'}"
+        if c.hair_fraction is None:
+            _out.print(f"  {c.region}: not seen ({where})")
+        else:
+            _out.print(f"  {c.region}: hair covers {c.hair_fraction:.0%} ({where})")
+
+
 def _summary(plan: Plan, out_dir: Path) -> None:
     _out.print(f"plan: {out_dir / 'plan.json'}", highlight=False)
+    _print_coverage(plan)
     if plan.pattern is not None:
         _out.print(f"impressions: {len(plan.pattern)}")
     for s in plan.sessions:
@@ -119,12 +131,7 @@ def head(plan_dir: PlanDir, sex: SexOption = "male") -> None:
         plan = workflow.run_head(plan_dir, sex=sex)
     assert plan.head is not None
     _out.print(f"head: {plan.head.source}, scalp {plan.head.scalp_area_mm2 / 100:.0f} cm²")
-    for c in plan.hair_coverage:
-        where = f"seen {c.seen_fraction:.0%} by {', '.join(c.views) or 'no photo'}"
-        if c.hair_fraction is None:
-            _out.print(f"  {c.region}: not seen ({where})")
-        else:
-            _out.print(f"  {c.region}: hair covers {c.hair_fraction:.0%} ({where})")
+    _print_coverage(plan)
 
 
 @app.command()
