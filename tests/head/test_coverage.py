@@ -7,8 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from smpstudio import workflow
+from smpstudio.cli import app
 from smpstudio.core import HairCoverage, Plan, load_plan, save_plan
 from smpstudio.errors import PlanValidationError
 from smpstudio.head import (
@@ -112,3 +114,16 @@ def test_coverage_survives_the_plan_file(root: Path, tmp_path: Path) -> None:
     assert load_plan(tmp_path).hair_coverage == plan.hair_coverage
     with pytest.raises(PlanValidationError, match="hair_fraction"):
         HairCoverage("top", 1.5, 0.5)
+
+
+def test_smp_head_prints_coverage_and_not_seen(tmp_path: Path) -> None:
+    photos = tmp_path / "in"
+    photos.mkdir()
+    shutil.copy(TEST_PHOTOS / "C001080.jpg", photos / "front.jpg")
+    runner = CliRunner()
+    assert runner.invoke(app, ["analyse", str(photos), "--out", str(tmp_path / "p")]).exit_code == 0
+    result = runner.invoke(app, ["head", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output
+    assert "crown: not seen (seen 0% by" in result.output
+    top = next(line for line in result.output.splitlines() if line.strip().startswith("top:"))
+    assert "hair covers" in top and "by front" in top
