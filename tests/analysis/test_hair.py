@@ -14,7 +14,7 @@ from smpstudio.analysis import (
     hair_model_probability,
     read_photo,
 )
-from tests.conftest import ROOT, TEST_PHOTOS
+from tests.conftest import ROOT, SHARED_DATA, TEST_PHOTOS
 from tests.tolerances import HAIR_BOUNDARY_TOLERANCE_PX
 
 ANNOTATIONS = ROOT / "tests" / "data" / "annotations" / "hair_polygons.json"
@@ -134,3 +134,18 @@ def test_hair_meets_the_issue_targets() -> None:
     ]
     worst = min((s for s in scored if s.hair_share_of_image > 0), key=lambda s: s.boundary_f)
     assert not failing, f"worst photo: {worst.name}\n{_table()}"
+
+
+def test_hair_on_a_busy_background_follows_the_head() -> None:
+    # NASA portrait (public domain): flag, wall and shuttle model behind; short brown hair
+    path = SHARED_DATA / "photos" / "nasa" / "astronaut_eileen_collins.png"
+    image, sha = read_photo(path)
+    view = analyse_photo(image, name="nasa", image_file=path.name, image_sha256=sha)
+    assert "background" not in view.masks and view.quality["busy_background"]
+    region, hair = view.masks["upper_head"], view.masks["hair"]
+    assert hair.sum() / region.sum() > 0.7
+    # the region stays on the head: no wider than 1.7 face-box widths, nothing on the flag
+    assert view.face_box_px is not None
+    columns = np.flatnonzero(region.any(axis=0))
+    assert columns[-1] - columns[0] < 1.7 * view.face_box_px[2]
+    assert not region[:, : image.shape[1] // 5].any()

@@ -63,6 +63,9 @@ BOUNDARY_BAND_PX = 5
 """Half-width of the band in which the hair boundary is sharpened, working pixels."""
 MIN_PATCH_MM2 = 10.0
 """Smallest hair patch or gap kept, square millimetres at the scalp."""
+BUSY_HAIR_PROBABILITY = 0.3
+"""Without a plain backdrop, pixels the hair model gives at least this probability may be
+head (with skin-like pixels), if connected to the forehead."""
 MIN_HAIR_PIXELS_FOR_COLOUR = 100
 """Fewest hair pixels (after a 1 px erosion) from which a hair colour is reported."""
 SKIN_LIMITS = (0.55, 1.8, 0.35, 0.6)
@@ -161,7 +164,8 @@ def upper_head_region(
         Face Mesh landmarks, pixels.
     background : (h, w) ndarray of bool or None
         Plain-backdrop mask; without one the head is approximated by an ellipse above the
-        brows, 1.15 face widths across and 0.8 face widths tall.
+        brows, 1.6 face widths across and 1.1 face widths tall (:func:`segment_hair` then
+        keeps the hair and skin connected to the forehead).
 
     Returns
     -------
@@ -177,8 +181,8 @@ def upper_head_region(
         return above & ~background
     face_width = float(np.ptp(landmarks_px[:, 0]))
     centre = brows.mean(axis=0)
-    ellipse = ((cols - centre[0]) / (0.575 * face_width)) ** 2 + (
-        (rows - centre[1]) / (0.8 * face_width)
+    ellipse = ((cols - centre[0]) / (0.8 * face_width)) ** 2 + (
+        (rows - centre[1]) / (1.1 * face_width)
     ) ** 2 <= 1.0
     region: BoolArray = above & ellipse
     return region
@@ -470,15 +474,38 @@ def _working_scale(
         work, hair_model_probability(work), reference_skin(work, work_points)
     )
     scale = mm_per_px if mm_per_px is not None else ANSUR_MALE.interpupillary_breadth_mm / iod
+    region = upper_head_region(work.shape, work_points, work_background)
+    if work_background is None:
+        region &= _head_without_backdrop(features, work_points)
     return _WorkingScale(
         image=work,
         factor=factor,
         background=work_background,
-        region=upper_head_region(work.shape, work_points, work_background),
+        region=region,
         features=features,
         skin_lab=skin_lab,
         mm_per_px=scale / factor,
     )
+
+
+def _head_without_backdrop(features: Float32Array, points: FloatArray) -> BoolArray:
+    """Hair or skin connected to the forehead, where no plain backdrop separates the head.
+
+    The union of what the hair model calls likely hair and what looks like the client's
+    skin, closed over small gaps, keeping the part connected to the forehead patch.
+    """
+    likely_hair = features[..., 4] > np.log(BUSY_HAIR_PROBABILITY / (1 - BUSY_HAIR_PROBABILITY)) / 6
+    candidate = (likely_hair | _skin_like(features)).astype(np.uint8)
+    iod = float(np.linalg.norm(points[LEFT_IRIS] - points[RIGHT_IRIS]))
+    size = max(3, 2 * round(0.1 * iod) + 1)
+    candidate = cv2.morphologyEx(candidate, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
+    _, labels = cv2.connectedComponents(candidate, connectivity=8)
+    forehead, _ = _patch_masks(points, features.shape)
+    seeds = labels[forehead & (labels > 0)]
+    if len(seeds) == 0:
+        return np.ones(features.shape[:2], dtype=bool)
+    head: BoolArray = labels == np.bincount(seeds).argmax()
+    return head
 
 
 def _classify(
