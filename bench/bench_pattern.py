@@ -12,13 +12,13 @@ import pymeshlab
 from scipy.spatial import cKDTree
 
 from bench._harness import Figure, time_call
-from smpstudio.head import fit_ellipsoid_head
-from smpstudio.pattern import (
-    CANDIDATES_PER_POINT,
+from smpstudio.head import (
     PACKING_CONSTANT,
+    fit_ellipsoid_head,
     sample_surface_uniform,
     select_poisson_disk,
 )
+from smpstudio.pattern import CANDIDATES_PER_POINT
 
 RADIUS_MM = 0.83
 SEED = 20261125

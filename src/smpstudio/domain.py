@@ -167,6 +167,14 @@ DEFAULTS: dict[str, Default] = {
             None,
             "lowest treated height at the sides and back of the head",
         ),
+        _d(
+            "scalp_front_lower_limit_above_frankfort_mm",
+            50.0,
+            "mm",
+            None,
+            "lowest height of a scan's scalp region on the forehead, above the brows and well "
+            "below any hairline (the hairline itself is the design's)",
+        ),
         # --- pattern (domain.md §2.3, §5.2) ----------------------------------------------
         _d(
             "impression_density_per_cm2",

@@ -14,6 +14,7 @@ __all__ = [
     "PlanValidationError",
     "ProgramSafetyError",
     "SMPError",
+    "ScanError",
     "StageOrderError",
     "UnitsError",
 ]
@@ -75,6 +76,15 @@ class PlanFormatError(SMPError):
 
 class PlanValidationError(SMPError):
     """A value breaks a rule of the plan (a shape, a range, a missing stage)."""
+
+
+class ScanError(SMPError):
+    """A head scan cannot be read, or is not a usable head surface."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot use scan {path}: {reason}")
 
 
 class StageOrderError(SMPError):

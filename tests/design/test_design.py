@@ -3,8 +3,7 @@ import pytest
 
 from smpstudio.design import default_design, treated_region, zone_of_points
 from smpstudio.domain import DEFAULTS
-from smpstudio.head import distance_to_surface_mm, fit_ellipsoid_head
-from smpstudio.pattern import sample_surface_uniform
+from smpstudio.head import distance_to_surface_mm, fit_ellipsoid_head, sample_surface_uniform
 
 
 @pytest.fixture(scope="module")

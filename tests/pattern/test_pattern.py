@@ -3,12 +3,10 @@ import pytest
 from scipy.spatial import cKDTree
 
 from smpstudio.design import default_design, zone_of_points
-from smpstudio.head import fit_ellipsoid_head
+from smpstudio.head import fit_ellipsoid_head, sample_surface_uniform, select_poisson_disk
 from smpstudio.pattern import (
     nearest_neighbour_distances_mm,
     radius_for_density_mm,
-    sample_surface_uniform,
-    select_poisson_disk,
     synthesize_impressions,
 )
 from tests.tolerances import DENSITY_FRACTION

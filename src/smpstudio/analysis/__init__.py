@@ -32,6 +32,7 @@ from smpstudio.analysis._mesh import FaceMesh, face_mesh
 from smpstudio.analysis._pose import (
     FRONT_VIEW_MAX_YAW_DEG,
     HeadPose,
+    canonical_face_mm,
     default_focal_px,
     head_pose,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "analysis_report",
     "apply_white_balance",
     "boundary_f_score",
+    "canonical_face_mm",
     "classify_view_without_face",
     "colorchecker_linear_srgb",
     "combine_scales",

@@ -87,6 +87,29 @@ def _canonical_face_cm() -> FloatArray:
     return np.asarray(rows[:468], dtype=np.float64)
 
 
+def canonical_face_mm() -> FloatArray:
+    """MediaPipe's canonical face: the mean positions of the 468 Face Mesh landmarks.
+
+    Returns
+    -------
+    (468, 3) ndarray of float
+        Millimetres, in axes that agree with the head frame (x to the client's left, y up,
+        z forward); the origin is the model's own, near the middle of the head.
+
+    References
+    ----------
+    .. [1] google-ai-edge/mediapipe, ``mediapipe/modules/face_geometry/data/
+       canonical_face_model.obj`` (Apache-2.0), shipped in ``analysis/models/``.
+
+    Examples
+    --------
+    >>> face = canonical_face_mm()
+    >>> face.shape, bool(face[1, 2] > face[33, 2])  # the nose tip is in front of the eyes
+    ((468, 3), True)
+    """
+    return _canonical_face_cm() * 10.0
+
+
 def head_pose(landmarks_px: FloatArray, width_px: int, height_px: int) -> HeadPose:
     """Yaw, pitch and roll of the head from its Face Mesh landmarks.
 
@@ -110,7 +133,7 @@ def head_pose(landmarks_px: FloatArray, width_px: int, height_px: int) -> HeadPo
     and roll = atan2(M₁₀, M₁₁).
     """
     points = np.ascontiguousarray(landmarks_px[:468, :2], dtype=np.float64)
-    model = _canonical_face_cm() * 10.0
+    model = canonical_face_mm()
     f = default_focal_px(width_px, height_px)
     k = np.array([[f, 0, width_px / 2], [0, f, height_px / 2], [0, 0, 1.0]])
     _, rvec, tvec = cv2.solvePnP(model, points, k, None, flags=cv2.SOLVEPNP_SQPNP)

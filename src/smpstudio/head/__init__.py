@@ -1,5 +1,11 @@
 """Head model: a metric scalp surface in the head frame, and each photo registered to it."""
 
+from smpstudio.head._align import (
+    FaceAlignment,
+    align_scan_by_face,
+    head_frame_from_points,
+    splat_render,
+)
 from smpstudio.head._coverage import (
     MIN_SEEN_FRACTION,
     SCALP_REGIONS,
@@ -12,6 +18,28 @@ from smpstudio.head._registration import (
     face_template_mm,
     register_frontal_view,
 )
+from smpstudio.head._remesh import (
+    SCALP_EDGE_MM,
+    ScalpRemesh,
+    head_centre_mm,
+    mark_scalp,
+    remesh_scalp,
+)
+from smpstudio.head._sampling import (
+    PACKING_CONSTANT,
+    sample_surface_uniform,
+    select_poisson_disk,
+)
+from smpstudio.head._scan import (
+    HEAD_SCAN_EXTENT_MM,
+    MM_PER_UNIT,
+    SCAN_SUFFIXES,
+    ImportedScan,
+    ScanMesh,
+    clean_surface,
+    load_scan,
+    scan_units,
+)
 from smpstudio.head._surface import (
     cast_rays_mm,
     closest_points_on_triangles,
@@ -19,9 +47,20 @@ from smpstudio.head._surface import (
 )
 
 __all__ = [
+    "HEAD_SCAN_EXTENT_MM",
     "MIN_SEEN_FRACTION",
+    "MM_PER_UNIT",
+    "PACKING_CONSTANT",
+    "SCALP_EDGE_MM",
     "SCALP_REGIONS",
+    "SCAN_SUFFIXES",
+    "FaceAlignment",
+    "ImportedScan",
+    "ScalpRemesh",
+    "ScanMesh",
+    "align_scan_by_face",
     "cast_rays_mm",
+    "clean_surface",
     "closest_points_on_triangles",
     "distance_to_surface_mm",
     "ellipsoid_axes_mm",
@@ -29,6 +68,15 @@ __all__ = [
     "fit_ellipsoid_head",
     "hair_coverage",
     "hair_seen_by_view",
+    "head_centre_mm",
+    "head_frame_from_points",
+    "load_scan",
+    "mark_scalp",
     "register_frontal_view",
+    "remesh_scalp",
+    "sample_surface_uniform",
     "scalp_region_of_faces",
+    "scan_units",
+    "select_poisson_disk",
+    "splat_render",
 ]

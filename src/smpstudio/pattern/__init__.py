@@ -1,21 +1,12 @@
 """Pattern: follicle-like impressions on the head surface."""
 
-from smpstudio.pattern._poisson import (
-    CANDIDATES_PER_POINT,
-    PACKING_CONSTANT,
-    radius_for_density_mm,
-    sample_surface_uniform,
-    select_poisson_disk,
-)
+from smpstudio.pattern._poisson import CANDIDATES_PER_POINT, radius_for_density_mm
 from smpstudio.pattern._statistics import nearest_neighbour_distances_mm
 from smpstudio.pattern._synthesis import synthesize_impressions
 
 __all__ = [
     "CANDIDATES_PER_POINT",
-    "PACKING_CONSTANT",
     "nearest_neighbour_distances_mm",
     "radius_for_density_mm",
-    "sample_surface_uniform",
-    "select_poisson_disk",
     "synthesize_impressions",
 ]

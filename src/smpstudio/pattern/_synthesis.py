@@ -4,12 +4,8 @@ import numpy as np
 
 from smpstudio.core import Design, HeadModel, Pattern
 from smpstudio.design import zone_of_points
-from smpstudio.pattern._poisson import (
-    CANDIDATES_PER_POINT,
-    radius_for_density_mm,
-    sample_surface_uniform,
-    select_poisson_disk,
-)
+from smpstudio.head import sample_surface_uniform, select_poisson_disk
+from smpstudio.pattern._poisson import CANDIDATES_PER_POINT, radius_for_density_mm
 
 
 def synthesize_impressions(head: HeadModel, design: Design, *, rng: np.random.Generator) -> Pattern:

@@ -1,0 +1,259 @@
+"""Put a scan into the head frame: from three picked points, or from the face in a render.
+
+Automatic alignment renders the scan along each of its six axis directions, finds the face
+with the photo analysis' own detector in each render (turned by 0, 90, 180 and 270°), reads
+Face Mesh landmarks on the best one, lifts them onto the scan through the render's depth,
+and fits MediaPipe's canonical face to them (rotation, translation and scale). The canonical
+face's axes are the head frame's; its origin is placed from the eyes with the same defaults
+as photo registration (``eye_height_above_frankfort_mm``, ``eye_forward_of_tragion_mm``).
+"""
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+from smpstudio._typing import FloatArray, ImageRGB, IntArray, PointsMM
+from smpstudio.analysis import canonical_face_mm, detect_face, face_mesh
+from smpstudio.core import RigidTransform
+from smpstudio.domain import DEFAULTS
+from smpstudio.errors import PlanValidationError
+
+ALIGNMENT_RENDER_PX = 512
+"""Side of the square renders searched for a face, pixels."""
+SAMPLES_PER_PIXEL = 3.0
+"""Surface samples drawn per pixel of projected area, so that the splats leave no holes."""
+FIT_TRIM_FRACTION = 0.2
+"""Share of landmarks with the largest residuals left out of the final similarity fit
+(contour points lifted at grazing angles land on the wrong surface)."""
+FACE_SCALE_RANGE = (0.75, 1.35)
+"""Accepted size of the scan's face relative to the canonical face; outside it the
+scan is not an adult head in millimetres."""
+_EYE_LANDMARKS = ((33, 133), (362, 263))
+_SKIN = np.array([0.87, 0.73, 0.63])
+
+
+@dataclass(frozen=True, slots=True)
+class FaceAlignment:
+    """The head frame found from the face in a render of a scan.
+
+    Parameters
+    ----------
+    head_from_scan : RigidTransform
+        Maps scan millimetres to the head frame.
+    face_scale : float
+        Size of the scan's face relative to MediaPipe's canonical face (1 = the same).
+    residual_mm : float
+        RMS distance between the kept lifted landmarks and the fitted canonical face,
+        millimetres.
+    render : (h, w, 3) ndarray of uint8
+        The render in which the face was found (for the report).
+    """
+
+    head_from_scan: RigidTransform
+    face_scale: float
+    residual_mm: float
+    render: ImageRGB
+
+
+def head_frame_from_points(
+    right_tragion_mm: FloatArray, left_tragion_mm: FloatArray, orbitale_mm: FloatArray
+) -> RigidTransform:
+    """The head frame from three points picked on a scan.
+
+    Parameters
+    ----------
+    right_tragion_mm, left_tragion_mm : (3,) ndarray of float
+        The client's right and left tragion, scan millimetres.
+    orbitale_mm : (3,) ndarray of float
+        An orbitale (lowest point of an eye socket's rim), scan millimetres.
+
+    Returns
+    -------
+    RigidTransform
+        ``head_from_scan``: origin midway between the tragia, +x towards the left tragion,
+        +z forward in the Frankfort plane through the three points, +y up.
+
+    Raises
+    ------
+    PlanValidationError
+        If the points are (nearly) collinear or the tragia coincide.
+
+    Examples
+    --------
+    >>> t = head_frame_from_points(np.array([-75.0, 0, 0]), np.array([75.0, 0, 0]),
+    ...                            np.array([-30.0, 0, 80]))
+    >>> t.apply(np.array([[0.0, 10, 0]])).round(6).tolist()
+    [[0.0, 10.0, 0.0]]
+    """
+    right, left, orbitale = (
+        np.asarray(p, dtype=np.float64) for p in (right_tragion_mm, left_tragion_mm, orbitale_mm)
+    )
+    origin = (right + left) / 2
+    x = left - right
+    if np.linalg.norm(x) < 1.0:
+        raise PlanValidationError("the two tragia picked are less than 1 mm apart")
+    x /= np.linalg.norm(x)
+    forward = orbitale - origin
+    z = forward - (forward @ x) * x
+    if np.linalg.norm(z) < 0.1 * np.linalg.norm(forward) or np.linalg.norm(z) < 1.0:
+        raise PlanValidationError("the orbitale picked lies on the line through the tragia")
+    z /= np.linalg.norm(z)
+    rotation = np.vstack([x, np.cross(z, x), z])
+    return RigidTransform.from_rotation_translation(rotation, -rotation @ origin, "head", "scan")
+
+
+def _axis_rotations() -> list[FloatArray]:
+    """The six rotations that look at the scan along ±x, ±y and ±z (image up arbitrary)."""
+    out = []
+    for axis in range(3):
+        for sign in (1.0, -1.0):
+            z = np.zeros(3)
+            z[axis] = sign
+            up = np.zeros(3)
+            up[(axis + 1) % 3] = 1.0
+            out.append(np.vstack([np.cross(up, z), up, z]))
+    return out
+
+
+def splat_render(
+    vertices_mm: PointsMM, faces: IntArray, rotation: FloatArray, size_px: int
+) -> tuple[ImageRGB, FloatArray]:
+    """Orthographic, head-lit render of a mesh by splatting dense surface samples.
+
+    Parameters
+    ----------
+    vertices_mm : (v, 3) ndarray of float
+        Millimetres.
+    faces : (f, 3) ndarray of int
+        Vertex indices, outward winding.
+    rotation : (3, 3) ndarray of float
+        From mesh axes to view axes (x right, y up, z towards the viewer).
+    size_px : int
+        Side of the square image; the mesh's bounding box fills it.
+
+    Returns
+    -------
+    image : (size_px, size_px, 3) ndarray of uint8
+        Skin-coloured Lambert shading under a light at the viewer, white background.
+    points_mm : (size_px, size_px, 3) ndarray of float
+        The mesh point (mesh axes) seen at each pixel; NaN on the background.
+    """
+    v = vertices_mm @ rotation.T
+    low, high = v[:, :2].min(axis=0), v[:, :2].max(axis=0)
+    scale = 0.96 * size_px / float((high - low).max())
+    centre = (low + high) / 2
+    t = v[faces]
+    normal = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
+    length = np.linalg.norm(normal, axis=1)
+    facing = normal[:, 2] > 0
+    projected = 0.5 * normal[:, 2] * scale**2
+    count = np.where(facing, np.ceil(projected * SAMPLES_PER_PIXEL), 0).astype(np.int64)
+    face = np.repeat(np.arange(len(faces)), count)
+    rng = np.random.default_rng(0)
+    a, b = rng.random(len(face)), rng.random(len(face))
+    flip = a + b > 1
+    a[flip], b[flip] = 1 - a[flip], 1 - b[flip]
+    p = t[face, 0] + a[:, None] * (t[face, 1] - t[face, 0]) + b[:, None] * (t[face, 2] - t[face, 0])
+    col = np.clip(((p[:, 0] - centre[0]) * scale + size_px / 2).astype(np.int64), 0, size_px - 1)
+    row = np.clip((size_px / 2 - (p[:, 1] - centre[1]) * scale).astype(np.int64), 0, size_px - 1)
+    pixel = row * size_px + col
+    nearest = np.full(size_px * size_px, -np.inf)
+    np.maximum.at(nearest, pixel, p[:, 2])
+    won = p[:, 2] >= nearest[pixel]
+    shade = np.ones((size_px * size_px, 3))
+    lum = 0.25 + 0.75 * normal[face[won], 2] / np.maximum(length[face[won]], 1e-12)
+    shade[pixel[won]] = lum[:, None] * _SKIN
+    flat_points = np.full((size_px * size_px, 3), np.nan)
+    flat_points[pixel[won]] = p[won] @ rotation
+    shade_map = shade.reshape(size_px, size_px, 3)
+    points = flat_points.reshape(size_px, size_px, 3)
+    covered = np.isfinite(points[..., 0])
+    kernel = np.ones((3, 3), np.uint8)
+    holes = cv2.morphologyEx(covered.astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool)
+    holes &= ~covered
+    _, (near_row, near_col) = ndimage.distance_transform_edt(~covered, return_indices=True)
+    shade_map[holes] = shade_map[near_row[holes], near_col[holes]]
+    points[holes] = points[near_row[holes], near_col[holes]]
+    return np.round(shade_map * 255).astype(np.uint8), points
+
+
+def _similarity(source: PointsMM, target: PointsMM) -> tuple[FloatArray, float, FloatArray]:
+    """Umeyama's least-squares rotation, scale and translation taking source onto target."""
+    ms, mt = source.mean(axis=0), target.mean(axis=0)
+    s, t = source - ms, target - mt
+    u, d, vt = np.linalg.svd(t.T @ s / len(s))
+    sign = np.diag([1.0, 1.0, np.sign(np.linalg.det(u @ vt))])
+    rotation = u @ sign @ vt
+    scale = float(np.trace(np.diag(d) @ sign) / (s**2).sum(axis=1).mean())
+    return rotation, scale, mt - scale * rotation @ ms
+
+
+def align_scan_by_face(vertices_mm: PointsMM, faces: IntArray) -> FaceAlignment:
+    """Find the head frame of a scan from the face seen in renders of it.
+
+    Parameters
+    ----------
+    vertices_mm : (v, 3) ndarray of float
+        The scan surface, millimetres, in any orientation.
+    faces : (f, 3) ndarray of int
+        Vertex indices, outward winding.
+
+    Returns
+    -------
+    FaceAlignment
+        The head frame and how well the face fitted.
+
+    Raises
+    ------
+    PlanValidationError
+        If no render shows a face, or the face found has no plausible adult size.
+    """
+    best: tuple[float, ImageRGB, FloatArray, int] | None = None
+    for rotation in _axis_rotations():
+        image, points = splat_render(vertices_mm, faces, rotation, ALIGNMENT_RENDER_PX)
+        for quarter in range(4):
+            turned = np.ascontiguousarray(np.rot90(image, quarter))
+            found = detect_face(turned)
+            if found is not None and (best is None or found.score > best[0]):
+                best = (found.score, turned, np.rot90(points, quarter), quarter)
+    if best is None:
+        raise PlanValidationError(
+            "no face was found in renders of the scan from any of its six axis directions: it "
+            "may not be a head, or the face is missing; pick the tragia and an orbitale instead"
+        )
+    _, image, points, _ = best
+    detection = detect_face(image)
+    assert detection is not None
+    marks = face_mesh(image, detection).landmarks_px[:468, :2]
+    rows = np.clip(np.round(marks[:, 1]).astype(np.int64), 0, ALIGNMENT_RENDER_PX - 1)
+    cols = np.clip(np.round(marks[:, 0]).astype(np.int64), 0, ALIGNMENT_RENDER_PX - 1)
+    lifted = points[rows, cols]
+    canonical = canonical_face_mm()
+    keep = np.isfinite(lifted).all(axis=1)
+    for _ in range(2):
+        rotation, scale, shift = _similarity(canonical[keep], lifted[keep])
+        residual = np.linalg.norm(canonical @ (scale * rotation).T + shift - lifted, axis=1)
+        residual[~np.isfinite(residual)] = np.inf
+        keep = residual <= np.quantile(residual[np.isfinite(residual)], 1 - FIT_TRIM_FRACTION)
+    rms = float(np.sqrt(np.mean(residual[keep] ** 2)))
+    low, high = FACE_SCALE_RANGE
+    if not low <= scale <= high:
+        raise PlanValidationError(
+            f"the face found in the scan is {scale:.2f}× the size of an average adult face "
+            f"(accepted {low}–{high}); check the scan's unit"
+        )
+    eyes = canonical[list(_EYE_LANDMARKS[0] + _EYE_LANDMARKS[1])].mean(axis=0) * scale
+    offset = np.array(
+        [
+            0.0,
+            DEFAULTS["eye_height_above_frankfort_mm"].value,
+            DEFAULTS["eye_forward_of_tragion_mm"].value,
+        ]
+    )
+    # scan = R (scale · c) + shift; head = (c · scale) − eyes + offset
+    head_rotation = rotation.T
+    translation = -head_rotation @ shift - eyes + offset
+    transform = RigidTransform.from_rotation_translation(head_rotation, translation, "head", "scan")
+    return FaceAlignment(transform, scale, rms, image)

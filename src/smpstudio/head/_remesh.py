@@ -1,0 +1,308 @@
+"""The scalp of a head mesh, marked, smoothly subdivided and remeshed to a near-uniform edge.
+
+Scans are low-poly on the scalp (the Lee Perry-Smith scan: median edge ~10 mm, facet normals
+jumping 5–11°), which shows as facets in renders and as steps in impression normals. The
+scalp faces are Loop-subdivided (Loop 1987) to a smooth surface, then remeshed: blue-noise
+vertices on that surface, triangulated as the spherical Delaunay triangulation seen from the
+head centre (the convex hull of their directions — the scalp is star-shaped about the centre
+of the skull, which is checked), and relaxed a few times towards the mean of their neighbours
+and back onto the smooth surface, as in isotropic remeshing (Botsch & Kobbelt 2004).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import trimesh
+from scipy import sparse
+from scipy.spatial import ConvexHull, cKDTree
+
+from smpstudio._typing import BoolArray, FloatArray, IntArray, PointsMM
+from smpstudio.core import HeadModel
+from smpstudio.domain import DEFAULTS
+from smpstudio.errors import PlanValidationError
+from smpstudio.head._sampling import sample_surface_uniform, select_poisson_disk
+from smpstudio.head._scan import clean_surface
+from smpstudio.head._surface import closest_points_on_triangles
+
+SCALP_EDGE_MM = 1.5
+"""Target edge length of the remeshed scalp (the issue asks 1–2 mm)."""
+RELAXATION_STEPS = 4
+"""Smoothing passes of the remeshed vertices (each followed by re-projection)."""
+POISSON_RADIUS_PER_EDGE = 0.69
+"""Blue-noise spacing per target edge: with this sampler's packing (n·r²/A ≈ 0.55) it gives
+the vertex count of a hexagonal mesh of that edge (2A / (√3·edge²))."""
+MIN_RADIAL_COSINE = 0.2
+"""Scalp faces must face away from the head centre at least this much (cosine between the
+normal and the direction from the centre); below it the scalp is not star-shaped."""
+_CANDIDATES = 8
+_LONG_EDGE = 2.2
+_SEARCH = 8
+_OFF_SURFACE_MM = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScalpRemesh:
+    """Figures of a scalp remeshing.
+
+    Parameters
+    ----------
+    subdivisions : int
+        Loop subdivision steps applied before remeshing.
+    edge_median_mm, edge_p5_mm, edge_p95_mm : float
+        Edge lengths of the new scalp, millimetres.
+    normal_jump_median_deg, normal_jump_p95_deg : float
+        Angle between the normals of neighbouring scalp faces, before → after, degrees.
+    normal_jump_before_median_deg, normal_jump_before_p95_deg : float
+        The same on the original scalp.
+    area_change : float
+        New scalp area over the original scalp area, minus one.
+    """
+
+    subdivisions: int
+    edge_median_mm: float
+    edge_p5_mm: float
+    edge_p95_mm: float
+    normal_jump_median_deg: float
+    normal_jump_p95_deg: float
+    normal_jump_before_median_deg: float
+    normal_jump_before_p95_deg: float
+    area_change: float
+
+
+def head_centre_mm() -> FloatArray:
+    """The centre of the skull used for star-shaped checks, head frame millimetres.
+
+    Returns
+    -------
+    (3,) ndarray of float
+        ``(0, head_centre_height_above_tragion_mm, head_centre_forward_of_tragion_mm)``.
+    """
+    return np.array(
+        [
+            0.0,
+            DEFAULTS["head_centre_height_above_tragion_mm"].value,
+            DEFAULTS["head_centre_forward_of_tragion_mm"].value,
+        ]
+    )
+
+
+def _normals(vertices: PointsMM, faces: IntArray) -> FloatArray:
+    t = vertices[faces]
+    n = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
+    return np.asarray(n / np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-300))
+
+
+def mark_scalp(vertices_mm: PointsMM, faces: IntArray) -> BoolArray:
+    """Faces of the scalp of a head mesh in the head frame.
+
+    Parameters
+    ----------
+    vertices_mm : (v, 3) ndarray of float
+        Head frame, millimetres.
+    faces : (f, 3) ndarray of int
+        Vertex indices, outward winding.
+
+    Returns
+    -------
+    (f,) ndarray of bool
+        Faces that face away from the skull centre (which leaves out the inner sides of the
+        ears) and whose centroid lies above a limit that rises from
+        ``scalp_lower_limit_above_frankfort_mm`` at the tragia to
+        ``scalp_front_lower_limit_above_frankfort_mm`` at the eyes' depth (above the brows).
+    """
+    centroid = vertices_mm[faces].mean(axis=1)
+    radial = centroid - head_centre_mm()
+    radial /= np.maximum(np.linalg.norm(radial, axis=1, keepdims=True), 1e-12)
+    facing = np.einsum("ij,ij->i", _normals(vertices_mm, faces), radial)
+    side = DEFAULTS["scalp_lower_limit_above_frankfort_mm"].value
+    front = DEFAULTS["scalp_front_lower_limit_above_frankfort_mm"].value
+    forward = np.clip(centroid[:, 2] / DEFAULTS["eye_forward_of_tragion_mm"].value, 0.0, 1.0)
+    lower = side + (front - side) * forward
+    return np.asarray((centroid[:, 1] >= lower) & (facing >= MIN_RADIAL_COSINE))
+
+
+def _compact(vertices: PointsMM, faces: IntArray) -> tuple[PointsMM, IntArray]:
+    used, inverse = np.unique(faces, return_inverse=True)
+    return vertices[used], inverse.reshape(-1, 3)
+
+
+def _edges(faces: IntArray) -> IntArray:
+    return np.unique(np.sort(faces[:, [0, 1, 1, 2, 2, 0]].reshape(-1, 2), axis=1), axis=0)
+
+
+def _edge_lengths(vertices: PointsMM, faces: IntArray) -> FloatArray:
+    e = _edges(faces)
+    return np.asarray(np.linalg.norm(vertices[e[:, 0]] - vertices[e[:, 1]], axis=1))
+
+
+def _border_points(vertices: PointsMM, faces: IntArray, spacing_mm: float) -> PointsMM:
+    """Points at most ``spacing_mm`` apart along the open border of a set of faces."""
+    directed = np.sort(faces[:, [0, 1, 1, 2, 2, 0]].reshape(-1, 2), axis=1)
+    edges, counts = np.unique(directed, axis=0, return_counts=True)
+    a, b = vertices[edges[counts == 1, 0]], vertices[edges[counts == 1, 1]]
+    steps = np.maximum(1, np.ceil(np.linalg.norm(b - a, axis=1) / spacing_mm)).astype(np.int64)
+    edge = np.repeat(np.arange(len(a)), steps)
+    t = (np.arange(len(edge)) - np.repeat(np.cumsum(steps) - steps, steps)) / steps[edge]
+    return np.asarray(a[edge] + t[:, None] * (b[edge] - a[edge]))
+
+
+def _normal_jumps_deg(vertices: PointsMM, faces: IntArray) -> FloatArray:
+    """Angle between the normals of every pair of faces sharing an edge, degrees."""
+    directed = np.sort(faces[:, [0, 1, 1, 2, 2, 0]].reshape(-1, 2), axis=1)
+    _, inverse, counts = np.unique(directed, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.reshape(-1)
+    order = np.argsort(inverse, kind="stable")
+    pairs = (np.repeat(np.arange(len(faces)), 3)[order])[counts[inverse[order]] == 2]
+    pairs = pairs.reshape(-1, 2)
+    n = _normals(vertices, faces)
+    cos = np.clip(np.einsum("ij,ij->i", n[pairs[:, 0]], n[pairs[:, 1]]), -1.0, 1.0)
+    return np.asarray(np.degrees(np.arccos(cos)))
+
+
+def _project(points: PointsMM, triangles: FloatArray, tree: cKDTree) -> tuple[PointsMM, IntArray]:
+    """Closest points on a fine surface (near the nearest centroids) and their triangles."""
+    _, idx = tree.query(points, k=_SEARCH)
+    best = np.full(len(points), np.inf)
+    out = points.copy()
+    face = idx[:, 0].astype(np.int64)
+    for j in range(_SEARCH):
+        closest = closest_points_on_triangles(points, triangles[idx[:, j]])
+        d = np.linalg.norm(closest - points, axis=1)
+        better = d < best
+        out[better], best[better], face[better] = closest[better], d[better], idx[better, j]
+    return out, face
+
+
+def _grow(faces: IntArray, selected: BoolArray, rings: int) -> BoolArray:
+    """The selected faces and every face within ``rings`` vertex-rings of them."""
+    grown = selected.copy()
+    for _ in range(rings):
+        touched = np.zeros(int(faces.max()) + 1, dtype=bool)
+        touched[faces[grown].ravel()] = True
+        grown = np.asarray(touched[faces].any(axis=1))
+    return grown
+
+
+def _spherical_delaunay(points: PointsMM, centre: FloatArray, longest_mm: float) -> IntArray:
+    """Triangles of the points' directions from the centre, outward, without long edges."""
+    directions = points - centre
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    triangles = np.asarray(ConvexHull(directions).simplices, dtype=np.int64)
+    t = points[triangles]
+    normal = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
+    inward = np.einsum("ij,ij->i", normal, t.mean(axis=1) - centre) < 0
+    triangles[inward] = triangles[inward][:, ::-1]
+    longest = np.max(np.linalg.norm(t - np.roll(t, 1, axis=1), axis=2), axis=1)
+    return np.asarray(triangles[longest <= longest_mm], dtype=np.int64)
+
+
+def remesh_scalp(
+    head: HeadModel, *, edge_mm: float = SCALP_EDGE_MM, seed: int = 0
+) -> tuple[HeadModel, ScalpRemesh]:
+    """Replace the scalp of a head model by a smooth, near-uniform mesh.
+
+    Parameters
+    ----------
+    head : HeadModel
+        A head in the head frame with its scalp marked (a scan or a fitted head).
+    edge_mm : float, optional
+        Target edge length of the new scalp, millimetres.
+    seed : int, optional
+        Seed of the blue-noise vertex placement (the result is deterministic).
+
+    Returns
+    -------
+    HeadModel
+        The new scalp triangles (marked scalp) followed by the original non-scalp faces,
+        which are kept as they were (face, ears, neck: for display and occlusion).
+    ScalpRemesh
+        Edge lengths, normal jumps and area change.
+
+    Raises
+    ------
+    PlanValidationError
+        If the model has no scalp, or the scalp is not star-shaped about the skull centre.
+    """
+    scalp = head.faces[head.scalp_faces]
+    if len(scalp) == 0:
+        raise PlanValidationError("the head model has no scalp faces to remesh")
+    centre = head_centre_mm()
+    radial = head.triangles_mm[head.scalp_faces].mean(axis=1) - centre
+    radial /= np.linalg.norm(radial, axis=1, keepdims=True)
+    if np.einsum("ij,ij->i", head.face_normals[head.scalp_faces], radial).min() < 0:
+        raise PlanValidationError(
+            "the scalp folds back as seen from the skull centre; it cannot be remeshed "
+            "(check the head's alignment to the head frame)"
+        )
+    before = _normal_jumps_deg(head.vertices_mm, scalp)
+    # Loop-subdivide the scalp with a margin of two rings of faces: trimesh's boundary rule
+    # throws spikes off a saw-toothed border, and those must stay outside the scalp
+    region = _grow(head.faces, head.scalp_faces, rings=2)
+    vertices, faces = _compact(head.vertices_mm, head.faces[region])
+    subdivisions = int(
+        max(0, np.ceil(np.log2(np.median(_edge_lengths(vertices, faces)) / edge_mm)))
+    )
+    if subdivisions:
+        vertices, faces = trimesh.remesh.subdivide_loop(  # type: ignore[no-untyped-call]
+            vertices, faces, iterations=subdivisions
+        )
+    vertices, faces = np.asarray(vertices, dtype=np.float64), np.asarray(faces, dtype=np.int64)
+    fine = vertices[faces]
+    tree = cKDTree(fine.mean(axis=1))
+    coarse = cKDTree(head.triangles_mm[region].mean(axis=1))
+    fine_is_scalp = head.scalp_faces[region][coarse.query(fine.mean(axis=1))[1]]
+
+    smooth = HeadModel(vertices_mm=vertices, faces=faces, scalp_faces=fine_is_scalp, source="")
+    border = _project(_border_points(head.vertices_mm, scalp, edge_mm), fine, tree)[0]
+    count = int(np.ceil(_CANDIDATES * 2 * smooth.scalp_area_mm2 / (np.sqrt(3) * edge_mm**2)))
+    candidates, _ = sample_surface_uniform(
+        smooth, fine_is_scalp, count, rng=np.random.default_rng(seed)
+    )
+    candidates = np.vstack([border, candidates])  # offered first: the border is kept whole
+    radius = np.full(len(candidates), POISSON_RADIUS_PER_EDGE * edge_mm)
+    points = candidates[select_poisson_disk(candidates, radius)]
+    fixed = np.arange(len(points)) < len(border)
+
+    for _ in range(RELAXATION_STEPS):
+        triangles = _spherical_delaunay(points, centre, _LONG_EDGE * edge_mm)
+        edges = _edges(triangles)
+        n = len(points)
+        adjacency = sparse.coo_matrix(
+            (np.ones(2 * len(edges)), (edges.ravel(), edges[:, ::-1].ravel())), shape=(n, n)
+        ).tocsr()
+        degree = np.asarray(adjacency.sum(axis=1)).ravel()
+        interior = ~fixed & (degree > 0)
+        mean = adjacency @ points / np.maximum(degree, 1)[:, None]
+        moved = points.copy()
+        moved[interior] = _project(mean[interior], fine, tree)[0]
+        points = moved
+    triangles = _spherical_delaunay(points, centre, _LONG_EDGE * edge_mm)
+    middle = points[triangles].mean(axis=1)
+    foot, face = _project(middle, fine, tree)
+    on_scalp = fine_is_scalp[face] & (np.linalg.norm(foot - middle, axis=1) <= _OFF_SURFACE_MM)
+    # notches of the old scalp border leave small holes in the triangulation: close them
+    surface, _ = clean_surface(points, triangles[on_scalp], max_hole_perimeter_mm=8 * edge_mm)
+    new_vertices, new_faces = surface.vertices_mm, surface.faces
+    rest = head.faces[~head.scalp_faces]
+    combined = HeadModel(
+        vertices_mm=np.vstack([new_vertices, head.vertices_mm]),
+        faces=np.vstack([new_faces, rest + len(new_vertices)]).astype(np.int64),
+        scalp_faces=np.concatenate(
+            [np.ones(len(new_faces), dtype=bool), np.zeros(len(rest), dtype=bool)]
+        ),
+        source=f"{head.source}; scalp remeshed to {edge_mm:g} mm edges",
+    )
+    lengths = _edge_lengths(new_vertices, new_faces)
+    after = _normal_jumps_deg(new_vertices, new_faces)
+    report = ScalpRemesh(
+        subdivisions=subdivisions,
+        edge_median_mm=float(np.median(lengths)),
+        edge_p5_mm=float(np.percentile(lengths, 5)),
+        edge_p95_mm=float(np.percentile(lengths, 95)),
+        normal_jump_median_deg=float(np.median(after)),
+        normal_jump_p95_deg=float(np.percentile(after, 95)),
+        normal_jump_before_median_deg=float(np.median(before)),
+        normal_jump_before_p95_deg=float(np.percentile(before, 95)),
+        area_change=combined.scalp_area_mm2 / head.scalp_area_mm2 - 1.0,
+    )
+    return combined, report
