@@ -1,10 +1,12 @@
 """The ``smp`` command: one sub-command per pipeline stage, plus ``plan`` for all of them."""
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Literal
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -13,6 +15,7 @@ from smpstudio import workflow
 from smpstudio.analysis import ita_class, ita_degrees, quality_messages
 from smpstudio.core import Plan
 from smpstudio.errors import SMPError
+from smpstudio.head import MM_PER_UNIT
 
 app = typer.Typer(
     help=(
@@ -40,6 +43,40 @@ ViewOption = Annotated[
         "repeat for several photos. Undeclared photos are classified.",
     ),
 ]
+
+
+ScanOption = Annotated[
+    Path | None,
+    typer.Option(help="A head scan (PLY, OBJ, STL, GLB/glTF) to make the head model from."),
+]
+ScanUnitsOption = Annotated[
+    Literal["mm", "cm", "m", "in"] | None,
+    typer.Option(help="The scan's length unit (default: inferred from its size)."),
+]
+PickedOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Right tragion, left tragion and an orbitale on the scan, in scan units, as "
+        "'x,y,z;x,y,z;x,y,z' (default: the scan is aligned from its face).",
+    ),
+]
+
+
+def _picked_points(text: str | None, units: str | None) -> np.ndarray | None:
+    """Three picked points in scan millimetres, or None."""
+    if text is None:
+        return None
+    try:
+        points = np.array([[float(c) for c in p.split(",")] for p in text.split(";")])
+    except ValueError:
+        points = np.zeros(0)
+    if points.shape != (3, 3):
+        raise typer.BadParameter(
+            f"expected three points 'x,y,z;x,y,z;x,y,z', got {text!r}", param_hint="--picked"
+        )
+    if units is None:
+        raise typer.BadParameter("give --scan-units with --picked", param_hint="--picked")
+    return points * MM_PER_UNIT[units]
 
 
 def _view_kinds(pairs: list[str] | None) -> dict[str, str]:
@@ -125,12 +162,40 @@ def analyse(
 
 
 @app.command()
-def head(plan_dir: PlanDir, sex: SexOption = "male") -> None:
-    """Fit the head model and register each photo as a camera."""
+def head(
+    plan_dir: PlanDir,
+    sex: SexOption = "male",
+    scan: ScanOption = None,
+    scan_units: ScanUnitsOption = None,
+    picked: PickedOption = None,
+) -> None:
+    """Make the head model (from a scan, or sized from ANSUR II) and register each photo."""
+    picked_mm = _picked_points(picked, scan_units)
     with _exit_on_error():
-        plan = workflow.run_head(plan_dir, sex=sex)
+        plan = workflow.run_head(
+            plan_dir, sex=sex, scan=scan, scan_units=scan_units, picked_mm=picked_mm
+        )
     assert plan.head is not None
     _out.print(f"head: {plan.head.source}, scalp {plan.head.scalp_area_mm2 / 100:.0f} cm²")
+    if scan is not None:
+        record = json.loads((plan_dir / "head" / "scan.json").read_text("utf-8"))
+        detected = " (inferred from its size)" if record["units_detected_from_size"] else ""
+        _out.print(f"scan: read in {record['units']}{detected}", highlight=False)
+        for repair in record["repairs"]:
+            _out.print(f"  repaired: {repair}", highlight=False)
+        _out.print(f"  aligned by {record['alignment']}", highlight=False)
+        m, r = record["measures_mm"], record["scalp_remesh"]
+        _out.print(
+            f"  head breadth {m['head_breadth_mm']:.0f} mm, length {m['head_length_mm']:.0f} mm, "
+            f"circumference {m['head_circumference_mm']:.0f} mm",
+            highlight=False,
+        )
+        _out.print(
+            f"  scalp remeshed: edges {r['edge_p5_mm']:.2f}–{r['edge_p95_mm']:.2f} mm (median "
+            f"{r['edge_median_mm']:.2f}); normal steps p95 {r['normal_jump_before_p95_deg']:.1f}° "
+            f"→ {r['normal_jump_p95_deg']:.1f}°",
+            highlight=False,
+        )
     _print_coverage(plan)
 
 

@@ -16,7 +16,10 @@ from pathlib import Path
 import cv2
 import jsonschema
 import numpy as np
+import trimesh
+from PIL import Image
 
+from smpstudio._typing import PointsMM
 from smpstudio.analysis import (
     SHEET_PX_PER_MM,
     analyse_photo,
@@ -35,7 +38,15 @@ from smpstudio.errors import (
     PlanValidationError,
     StageOrderError,
 )
-from smpstudio.head import fit_ellipsoid_head, hair_coverage, register_frontal_view
+from smpstudio.head import (
+    ImportedScan,
+    ScanHead,
+    fit_ellipsoid_head,
+    hair_coverage,
+    head_from_scan,
+    load_scan,
+    register_frontal_view,
+)
 from smpstudio.pattern import synthesize_impressions
 from smpstudio.program import (
     build_program,
@@ -221,18 +232,35 @@ def run_analyse(
     return plan
 
 
-def run_head(out_dir: Path, *, sex: Sex = "male", interpupillary_mm: float | None = None) -> Plan:
-    """Fit the head model and register every view to it.
+def run_head(
+    out_dir: Path,
+    *,
+    sex: Sex = "male",
+    interpupillary_mm: float | None = None,
+    scan: Path | None = None,
+    scan_units: str | None = None,
+    picked_mm: PointsMM | None = None,
+) -> Plan:
+    """Make the head model (from a scan, or the ANSUR II ellipsoid) and register each view.
 
     Parameters
     ----------
     out_dir : Path
         Plan folder after ``analyse``.
     sex : {"male", "female"}, optional
-        Which ANSUR II means size the head.
+        Which ANSUR II means size the head when there is no scan.
     interpupillary_mm : float, optional
         Measured interpupillary distance, millimetres (else the one the view's scale
         implies: the ANSUR II mean, or what a marker measured).
+    scan : Path, optional
+        A head scan (PLY, OBJ, STL, glTF): the head model is made from it, and photos are
+        registered to its face. The scan as read is written to ``head/scan.glb`` in the head
+        frame (texture kept) and what was done to it to ``head/scan.json``.
+    scan_units : str, optional
+        The scan's length unit (default: inferred from its size).
+    picked_mm : (3, 3) ndarray of float, optional
+        Right tragion, left tragion and an orbitale on the scan, scan millimetres; by
+        default the scan is aligned from the face found in renders of it.
 
     Returns
     -------
@@ -242,31 +270,70 @@ def run_head(out_dir: Path, *, sex: Sex = "male", interpupillary_mm: float | Non
     Raises
     ------
     PlanValidationError
-        If no photo shows a face.
+        If there is no scan and no photo shows a face.
+    ScanError, UnitsError
+        If the scan cannot be used.
     """
     plan = _load_after(out_dir, "head", "analyse")
     faces = [v for v in plan.views if v.landmarks_px is not None and v.mm_per_px is not None]
-    if not faces:
+    if not faces and scan is None:
         raise PlanValidationError(
             f"{out_dir}: no photo shows a face; the head model is placed from a front photo "
             "with the whole face visible"
         )
+    face_points = None
+    if scan is None:
+        head = fit_ellipsoid_head(sex)
+    else:
+        imported = load_scan(scan, units=scan_units)
+        scanned = head_from_scan(imported, picked_mm=picked_mm)
+        head, face_points = scanned.head, scanned.face_points_mm
+        _write_scan_record(out_dir, imported, scanned)
     registered = {
         v.name: register_frontal_view(
             v,
             interpupillary_mm=interpupillary_mm
             or float(np.hypot(*(v.landmarks_px[1] - v.landmarks_px[0]))) * v.mm_per_px,
+            face_points_mm=face_points,
         )
         for v in faces
         if v.landmarks_px is not None and v.mm_per_px is not None
     }
     views = tuple(registered.get(v.name, v) for v in plan.views)
-    head = fit_ellipsoid_head(sex)
     plan = _with_defaults(
         plan, "head", head=head, views=views, hair_coverage=hair_coverage(head, views)
     )
     save_plan(plan, out_dir)
     return plan
+
+
+def _write_scan_record(out_dir: Path, imported: ImportedScan, scanned: ScanHead) -> None:
+    """Write the scan in the head frame (``head/scan.glb``) and its record (``head/scan.json``)."""
+    display = scanned.display
+    visual = None
+    if display.uv is not None:
+        image = None if display.texture is None else Image.fromarray(display.texture)
+        visual = trimesh.visual.TextureVisuals(  # type: ignore[no-untyped-call]
+            uv=display.uv, image=image
+        )
+    mesh = trimesh.Trimesh(display.vertices_mm, display.faces, visual=visual, process=False)
+    (out_dir / "head").mkdir(exist_ok=True)
+    glb = mesh.export(file_type="glb")
+    assert isinstance(glb, bytes)
+    write_bytes_atomic(out_dir / "head" / "scan.glb", glb)
+    record = {
+        "file": imported.path.name,
+        "units": imported.units,
+        "units_detected_from_size": imported.units_detected,
+        "repairs": list(imported.repairs),
+        "frame": "head (millimetres)",
+        "alignment": scanned.alignment,
+        "head_from_scan": scanned.head_from_scan.matrix.tolist(),
+        "measures_mm": dataclasses.asdict(scanned.measures),
+        "scalp_remesh": dataclasses.asdict(scanned.remesh),
+    }
+    text = json.dumps(record, indent=1, allow_nan=False) + "\n"
+    write_bytes_atomic(out_dir / "head" / "scan.json", text.encode("utf-8"))
 
 
 def run_design(out_dir: Path, *, style: str = "natural") -> Plan:

@@ -5,6 +5,7 @@ from smpstudio.head._align import (
     align_scan_by_face,
     head_frame_from_points,
     splat_render,
+    surface_samples,
 )
 from smpstudio.head._coverage import (
     MIN_SEEN_FRACTION,
@@ -14,6 +15,8 @@ from smpstudio.head._coverage import (
     scalp_region_of_faces,
 )
 from smpstudio.head._ellipsoid import ellipsoid_axes_mm, fit_ellipsoid_head
+from smpstudio.head._from_scan import HEAD_BREADTH_RANGE_MM, ScanHead, head_from_scan
+from smpstudio.head._measure import HeadMeasures, horizontal_section, measure_head
 from smpstudio.head._registration import (
     face_template_mm,
     register_frontal_view,
@@ -45,8 +48,15 @@ from smpstudio.head._surface import (
     closest_points_on_triangles,
     distance_to_surface_mm,
 )
+from smpstudio.head._topology import (
+    edge_lengths_mm,
+    neighbouring_faces,
+    normal_steps_deg,
+    undirected_edges,
+)
 
 __all__ = [
+    "HEAD_BREADTH_RANGE_MM",
     "HEAD_SCAN_EXTENT_MM",
     "MIN_SEEN_FRACTION",
     "MM_PER_UNIT",
@@ -55,14 +65,17 @@ __all__ = [
     "SCALP_REGIONS",
     "SCAN_SUFFIXES",
     "FaceAlignment",
+    "HeadMeasures",
     "ImportedScan",
     "ScalpRemesh",
+    "ScanHead",
     "ScanMesh",
     "align_scan_by_face",
     "cast_rays_mm",
     "clean_surface",
     "closest_points_on_triangles",
     "distance_to_surface_mm",
+    "edge_lengths_mm",
     "ellipsoid_axes_mm",
     "face_template_mm",
     "fit_ellipsoid_head",
@@ -70,8 +83,13 @@ __all__ = [
     "hair_seen_by_view",
     "head_centre_mm",
     "head_frame_from_points",
+    "head_from_scan",
+    "horizontal_section",
     "load_scan",
     "mark_scalp",
+    "measure_head",
+    "neighbouring_faces",
+    "normal_steps_deg",
     "register_frontal_view",
     "remesh_scalp",
     "sample_surface_uniform",
@@ -79,4 +97,6 @@ __all__ = [
     "scan_units",
     "select_poisson_disk",
     "splat_render",
+    "surface_samples",
+    "undirected_edges",
 ]

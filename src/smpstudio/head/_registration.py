@@ -67,7 +67,9 @@ def face_template_mm(interpupillary_mm: float) -> PointsMM:
     return template
 
 
-def register_frontal_view(view: View, *, interpupillary_mm: float) -> View:
+def register_frontal_view(
+    view: View, *, interpupillary_mm: float, face_points_mm: PointsMM | None = None
+) -> View:
     """Give a frontal view a camera whose pose maps the head frame onto the photo.
 
     Parameters
@@ -76,6 +78,9 @@ def register_frontal_view(view: View, *, interpupillary_mm: float) -> View:
         An analysed view (landmarks in pixels).
     interpupillary_mm : float
         The interpupillary distance used for scale, millimetres.
+    face_points_mm : (5, 3) ndarray of float, optional
+        The client's own eye centres, nose tip and mouth corners in the head frame (from a
+        scan); they replace the scaled population template and fix the scale themselves.
 
     Returns
     -------
@@ -99,7 +104,11 @@ def register_frontal_view(view: View, *, interpupillary_mm: float) -> View:
     landmarks = view.landmarks_px
     f_px = default_focal_px(view.width_px, view.height_px)
     k = np.array([[f_px, 0, view.width_px / 2], [0, f_px, view.height_px / 2], [0, 0, 1.0]])
-    template = face_template_mm(interpupillary_mm)
+    template = (
+        face_template_mm(interpupillary_mm)
+        if face_points_mm is None
+        else np.asarray(face_points_mm, dtype=np.float64)
+    )
     ok, rvec, tvec = cv2.solvePnP(template, landmarks, k, None, flags=cv2.SOLVEPNP_SQPNP)
     if not ok or tvec[2, 0] <= 0:
         raise PlanValidationError(f"view '{view.name}': no camera pose puts the face in front")

@@ -17,6 +17,13 @@ from scipy.sparse import csgraph
 from smpstudio._typing import FloatArray, ImageRGB, IntArray, PointsMM
 from smpstudio.domain import ANSUR_FEMALE
 from smpstudio.errors import ScanError, UnitsError
+from smpstudio.head._topology import (
+    boundary_loops,
+    compact,
+    neighbouring_faces,
+    undirected_edges,
+    unique_rows,
+)
 
 SCAN_SUFFIXES = (".ply", ".obj", ".stl", ".glb", ".gltf")
 """File types read as head scans."""
@@ -63,6 +70,8 @@ class ImportedScan:
 
     Parameters
     ----------
+    path : pathlib.Path
+        The file read.
     original : ScanMesh
         The mesh as the file holds it (scaled to millimetres), texture included: for display.
     surface : ScanMesh
@@ -75,6 +84,7 @@ class ImportedScan:
         What the clean-up changed, one sentence each.
     """
 
+    path: Path
     original: ScanMesh
     surface: ScanMesh
     units: str
@@ -188,6 +198,7 @@ def load_scan(path: Path, *, units: str | None = None) -> ImportedScan:
     uv, texture = _texture(mesh)
     surface, repairs = clean_surface(vertices_mm, faces)
     return ImportedScan(
+        path=path,
         original=ScanMesh(vertices_mm, faces, uv, texture),
         surface=surface,
         units=unit,
@@ -204,27 +215,16 @@ def _face_areas(vertices: PointsMM, faces: IntArray) -> FloatArray:
     )
 
 
-def _undirected_edges(faces: IntArray) -> tuple[IntArray, IntArray, IntArray]:
-    """Unique undirected edges, the edge of each face corner, and each edge's face count."""
-    directed = faces[:, [0, 1, 1, 2, 2, 0]].reshape(-1, 2)
-    edges, inverse, counts = np.unique(
-        np.sort(directed, axis=1), axis=0, return_inverse=True, return_counts=True
-    )
-    return edges, inverse.reshape(-1), counts
-
-
-def _largest_piece(vertices: PointsMM, faces: IntArray) -> tuple[IntArray, int]:
+def _largest_piece(
+    faces: IntArray, areas: FloatArray, edges: tuple[IntArray, IntArray, IntArray]
+) -> tuple[IntArray, int]:
     """Faces of the largest edge-connected piece (by area), and how many pieces there were."""
-    _, inverse, counts = _undirected_edges(faces)
-    face_of = np.repeat(np.arange(len(faces)), 3)
-    order = np.argsort(inverse, kind="stable")
-    shared = counts[inverse[order]] == 2
-    pairs = face_of[order][shared].reshape(-1, 2)
+    pairs = neighbouring_faces(faces, edges)
     graph = sparse.coo_matrix(
         (np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(faces), len(faces))
     )
     n, labels = csgraph.connected_components(graph, directed=False)
-    area = np.bincount(labels, weights=_face_areas(vertices, faces), minlength=n)
+    area = np.bincount(labels, weights=areas, minlength=n)
     return faces[labels == np.argmax(area)], int(n)
 
 
@@ -233,47 +233,6 @@ def _orient_outward(vertices: PointsMM, faces: IntArray) -> tuple[IntArray, bool
     t = vertices[faces] - vertices.mean(axis=0)
     volume = float(np.einsum("ij,ij->", t[:, 0], np.cross(t[:, 1], t[:, 2])))
     return (faces[:, ::-1].copy(), True) if volume < 0 else (faces, False)
-
-
-def boundary_loops(faces: IntArray) -> list[IntArray]:
-    """Closed loops of open-boundary edges of a mesh.
-
-    Parameters
-    ----------
-    faces : (f, 3) ndarray of int
-        Vertex indices, consistently wound.
-
-    Returns
-    -------
-    list of ndarray of int
-        Each loop's vertex indices in the order of its faces' winding. Loops through a
-        vertex with two boundary edges leaving it (a pinched boundary) are not returned.
-
-    Examples
-    --------
-    >>> [loop.tolist() for loop in boundary_loops(np.array([[0, 1, 2], [0, 2, 3]]))]
-    [[0, 1, 2, 3]]
-    """
-    directed = faces[:, [0, 1, 1, 2, 2, 0]].reshape(-1, 2)
-    _, inverse, counts = np.unique(
-        np.sort(directed, axis=1), axis=0, return_inverse=True, return_counts=True
-    )
-    boundary = directed[counts[inverse.reshape(-1)] == 1]
-    starts, n_out = np.unique(boundary[:, 0], return_counts=True)
-    simple = set(starts[n_out == 1].tolist())
-    following = {int(a): int(b) for a, b in boundary if int(a) in simple}
-    loops, seen = [], set()
-    for start in following:
-        if start in seen:
-            continue
-        loop, v = [], start
-        while v in following and v not in seen:
-            seen.add(v)
-            loop.append(v)
-            v = following[v]
-        if v == start and len(loop) >= 3:
-            loops.append(np.asarray(loop, dtype=np.int64))
-    return loops
 
 
 def clean_surface(
@@ -308,33 +267,32 @@ def clean_surface(
     """
     repairs: list[str] = []
     key = np.round(np.asarray(vertices_mm, dtype=np.float64) / _WELD_MM).astype(np.int64)
-    _, first, weld = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    first, weld = unique_rows(key)
     vertices = np.asarray(vertices_mm, dtype=np.float64)[first]
-    f = weld.reshape(-1)[np.asarray(faces, dtype=np.int64)]
-    degenerate = (
-        (f[:, 0] == f[:, 1])
-        | (f[:, 1] == f[:, 2])
-        | (f[:, 0] == f[:, 2])
-        | (_face_areas(vertices, f) < 1e-9)
-    )
+    f = weld[np.asarray(faces, dtype=np.int64)]
+    areas = _face_areas(vertices, f)
+    degenerate = (f[:, 0] == f[:, 1]) | (f[:, 1] == f[:, 2]) | (f[:, 0] == f[:, 2]) | (areas < 1e-9)
     if degenerate.any():
         repairs.append(f"removed {int(degenerate.sum())} degenerate face(s)")
-        f = f[~degenerate]
-    _, unique = np.unique(np.sort(f, axis=1), axis=0, return_index=True)
+        f, areas = f[~degenerate], areas[~degenerate]
+    unique, _ = unique_rows(np.sort(f, axis=1))
     if len(unique) < len(f):
         repairs.append(f"removed {len(f) - len(unique)} duplicate face(s)")
-        f = f[np.sort(unique)]
-    _, inverse, counts = _undirected_edges(f)
-    crowded = (counts[inverse] > 2).reshape(-1, 3).any(axis=1)
+        keep = np.sort(unique)
+        f, areas = f[keep], areas[keep]
+    edges = undirected_edges(f)
+    _, corner_edge, counts = edges
+    crowded = (counts[corner_edge] > 2).reshape(-1, 3).any(axis=1)
     if crowded.any():
         repairs.append(
             f"removed {int(crowded.sum())} face(s) on {int((counts > 2).sum())} non-manifold "
             "edge(s) (edges shared by more than two faces)"
         )
-        f = f[~crowded]
+        f, areas = f[~crowded], areas[~crowded]
+        edges = undirected_edges(f)
     if len(f) == 0:
         raise ScanError(Path("<mesh>"), "no usable triangles are left after clean-up")
-    f, pieces = _largest_piece(vertices, f)
+    f, pieces = _largest_piece(f, areas, edges)
     if pieces > 1:
         repairs.append(f"kept the largest of {pieces} separate pieces")
     f, flipped = _orient_outward(vertices, f)
@@ -355,7 +313,4 @@ def clean_surface(
         )
         vertices = np.vstack([vertices, *extra])
         f = np.vstack([f, *fans])
-    used = np.unique(f)
-    remap = np.zeros(len(vertices), dtype=np.int64)
-    remap[used] = np.arange(len(used))
-    return ScanMesh(vertices[used], remap[f]), tuple(repairs)
+    return ScanMesh(*compact(vertices, f)), tuple(repairs)
