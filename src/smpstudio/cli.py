@@ -177,6 +177,8 @@ def head(
         )
     assert plan.head is not None
     _out.print(f"head: {plan.head.source}, scalp {plan.head.scalp_area_mm2 / 100:.0f} cm²")
+    for p in sorted((plan_dir / "head").glob("*")):
+        _out.print(f"  wrote {p}", highlight=False)
     if scan is not None:
         record = json.loads((plan_dir / "head" / "scan.json").read_text("utf-8"))
         detected = " (inferred from its size)" if record["units_detected_from_size"] else ""
@@ -292,6 +294,7 @@ def plan(
     _summary(result, out)
     for folder, label in (
         ("analysis", "analysis"),
+        ("head", "head"),
         ("preview", "preview"),
         ("programs", "program"),
     ):

@@ -53,7 +53,7 @@ from smpstudio.program import (
     check_program_safety,
     program_document,
 )
-from smpstudio.render import render_preview
+from smpstudio.render import render_preview, scalp_grid_overlay, turntable
 from smpstudio.sessions import split_sessions
 
 __all__ = [
@@ -303,8 +303,42 @@ def run_head(
     plan = _with_defaults(
         plan, "head", head=head, views=views, hair_coverage=hair_coverage(head, views)
     )
+    _write_head_pictures(out_dir, plan)
     save_plan(plan, out_dir)
     return plan
+
+
+def _write_head_pictures(out_dir: Path, plan: Plan) -> None:
+    """Write ``head/head.ply``, ``head/cameras.json``, ``head/<view>.png`` and turntable."""
+    assert plan.head is not None
+    folder = out_dir / "head"
+    folder.mkdir(exist_ok=True)
+    mesh = trimesh.Trimesh(plan.head.vertices_mm, plan.head.faces, process=False)
+    ply = mesh.export(file_type="ply")
+    assert isinstance(ply, bytes)
+    write_bytes_atomic(folder / "head.ply", ply)
+    cameras = {
+        "frame": "head (millimetres); camera axes as OpenCV (x right, y down, z forward)",
+        "views": {
+            v.name: {
+                "fx_px": v.camera.fx_px,
+                "fy_px": v.camera.fy_px,
+                "cx_px": v.camera.cx_px,
+                "cy_px": v.camera.cy_px,
+                "camera_from_head": v.camera.camera_from_head.matrix.tolist(),
+            }
+            for v in plan.views
+            if v.camera is not None
+        },
+    }
+    text = json.dumps(cameras, indent=1, allow_nan=False) + "\n"
+    write_bytes_atomic(folder / "cameras.json", text.encode("utf-8"))
+    for view in plan.views:
+        if view.camera is not None:
+            image, _ = read_photo(out_dir / view.image_file)
+            overlay = scalp_grid_overlay(image, plan.head, view.camera)
+            write_bytes_atomic(folder / f"{view.name}.png", _png_bytes(overlay))
+    write_bytes_atomic(folder / "turntable.png", _png_bytes(turntable(plan.head)))
 
 
 def _write_scan_record(out_dir: Path, imported: ImportedScan, scanned: ScanHead) -> None:

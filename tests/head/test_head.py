@@ -56,3 +56,34 @@ def test_registered_camera_reprojects_the_landmarks() -> None:
     top, left = registered.camera.project(np.array([[0.0, 120.0, 0.0], [70.0, 0.0, 0.0]]))[0]
     assert top[1] < view.landmarks_px[:2, 1].min()
     assert left[0] > view.landmarks_px[1, 0]
+
+
+def test_smp_head_writes_the_model_cameras_and_pictures(example_plan_dir) -> None:
+    import json
+
+    import cv2
+    import trimesh
+
+    from smpstudio.core import load_plan
+
+    plan = load_plan(example_plan_dir)
+    assert plan.head is not None
+    folder = example_plan_dir / "head"
+    mesh = trimesh.load(folder / "head.ply", process=False)
+    assert np.allclose(mesh.vertices, plan.head.vertices_mm, atol=1e-4)
+    cameras = json.loads((folder / "cameras.json").read_text())["views"]
+    (view,) = plan.views
+    assert view.camera is not None
+    assert cameras[view.name]["fx_px"] == pytest.approx(view.camera.fx_px)
+    turntable = cv2.imread(str(folder / "turntable.png"))
+    assert turntable.shape == (640, 1280, 3)
+    head_pixels = (turntable < 250).any(axis=2)
+    tiles = [head_pixels[r : r + 320, c : c + 320] for r in (0, 320) for c in range(0, 1280, 320)]
+    assert all(0.15 < t.mean() < 0.6 for t in tiles)  # a head in every tile, none cropped
+    photo, _ = read_photo(example_plan_dir / view.image_file)
+    overlay = cv2.cvtColor(cv2.imread(str(folder / f"{view.name}.png")), cv2.COLOR_BGR2RGB)
+    drawn = np.abs(overlay.astype(int) - photo.astype(int)).max(axis=2) > 30
+    rows = np.flatnonzero(drawn.any(axis=1))
+    # grid lines cover a few percent of the photo, all above the eyes
+    assert 0.005 < drawn.mean() < 0.1
+    assert rows.max() < view.landmarks_px[:2, 1].min()

@@ -7,6 +7,7 @@ from smpstudio.head._align import (
     splat_render,
     surface_samples,
 )
+from smpstudio.head._chart import ScalpChart, chart_stretch, scalp_chart, surface_from_chart
 from smpstudio.head._coverage import (
     MIN_SEEN_FRACTION,
     SCALP_REGIONS,
@@ -16,6 +17,7 @@ from smpstudio.head._coverage import (
 )
 from smpstudio.head._ellipsoid import ellipsoid_axes_mm, fit_ellipsoid_head
 from smpstudio.head._from_scan import HEAD_BREADTH_RANGE_MM, ScanHead, head_from_scan
+from smpstudio.head._geodesic import cotangent_laplacian, geodesic_distance_mm
 from smpstudio.head._measure import HeadMeasures, horizontal_section, measure_head
 from smpstudio.head._registration import (
     face_template_mm,
@@ -47,6 +49,8 @@ from smpstudio.head._surface import (
     cast_rays_mm,
     closest_points_on_triangles,
     distance_to_surface_mm,
+    points_at_barycentric,
+    region_area_cm2,
 )
 from smpstudio.head._topology import (
     edge_lengths_mm,
@@ -54,12 +58,14 @@ from smpstudio.head._topology import (
     normal_steps_deg,
     undirected_edges,
 )
+from smpstudio.head._visibility import OCCLUSION_TOLERANCE_MM, project_visible
 
 __all__ = [
     "HEAD_BREADTH_RANGE_MM",
     "HEAD_SCAN_EXTENT_MM",
     "MIN_SEEN_FRACTION",
     "MM_PER_UNIT",
+    "OCCLUSION_TOLERANCE_MM",
     "PACKING_CONSTANT",
     "SCALP_EDGE_MM",
     "SCALP_REGIONS",
@@ -67,18 +73,22 @@ __all__ = [
     "FaceAlignment",
     "HeadMeasures",
     "ImportedScan",
+    "ScalpChart",
     "ScalpRemesh",
     "ScanHead",
     "ScanMesh",
     "align_scan_by_face",
     "cast_rays_mm",
+    "chart_stretch",
     "clean_surface",
     "closest_points_on_triangles",
+    "cotangent_laplacian",
     "distance_to_surface_mm",
     "edge_lengths_mm",
     "ellipsoid_axes_mm",
     "face_template_mm",
     "fit_ellipsoid_head",
+    "geodesic_distance_mm",
     "hair_coverage",
     "hair_seen_by_view",
     "head_centre_mm",
@@ -90,13 +100,18 @@ __all__ = [
     "measure_head",
     "neighbouring_faces",
     "normal_steps_deg",
+    "points_at_barycentric",
+    "project_visible",
+    "region_area_cm2",
     "register_frontal_view",
     "remesh_scalp",
     "sample_surface_uniform",
+    "scalp_chart",
     "scalp_region_of_faces",
     "scan_units",
     "select_poisson_disk",
     "splat_render",
+    "surface_from_chart",
     "surface_samples",
     "undirected_edges",
 ]

@@ -167,7 +167,12 @@ def surface_samples(
 
 
 def splat_render(
-    points_mm: PointsMM, normals: FloatArray, rotation: FloatArray, size_px: int
+    points_mm: PointsMM,
+    normals: FloatArray,
+    rotation: FloatArray,
+    size_px: int,
+    *,
+    field_mm: float | None = None,
 ) -> tuple[ImageRGB, FloatArray]:
     """Orthographic, head-lit render of a surface given as dense samples.
 
@@ -179,7 +184,11 @@ def splat_render(
     rotation : (3, 3) ndarray of float
         From mesh axes to view axes (x right, y up, z towards the viewer).
     size_px : int
-        Side of the square image; the samples' bounding box fills it.
+        Side of the square image.
+    field_mm : float, optional
+        Side of the square field of view, millimetres, centred on the samples' centroid
+        (the same framing from every direction); by default the view's bounding box fills
+        the image.
 
     Returns
     -------
@@ -193,9 +202,13 @@ def splat_render(
     front = facing_z > 0
     p = points_mm[front] @ rotation.T
     lum = 0.25 + 0.75 * facing_z[front]
-    low, high = p[:, :2].min(axis=0), p[:, :2].max(axis=0)
-    scale = 0.96 * size_px / float((high - low).max())
-    centre = (low + high) / 2
+    if field_mm is None:
+        low, high = p[:, :2].min(axis=0), p[:, :2].max(axis=0)
+        scale = 0.96 * size_px / float((high - low).max())
+        centre = (low + high) / 2
+    else:
+        scale = size_px / field_mm
+        centre = (points_mm.mean(axis=0) @ rotation.T)[:2]
     col = np.clip(((p[:, 0] - centre[0]) * scale + size_px / 2).astype(np.int64), 0, size_px - 1)
     row = np.clip((size_px / 2 - (p[:, 1] - centre[1]) * scale).astype(np.int64), 0, size_px - 1)
     pixel = row * size_px + col

@@ -2,7 +2,7 @@
 
 Each scalp face of the head model is a sample. A registered view sees a sample when the face
 turns towards its camera by more than ``GRAZING_LIMIT_DEG`` from edge-on, nothing of the
-head lies in front of it (a point depth buffer), it projects into the photo and inside the
+head lies in front of it (:func:`project_visible`), it projects into the photo and inside the
 view's upper-head region — the only part of a photo where hair versus not-hair was decided.
 A sample seen by several views takes the mean of their verdicts. A region is reported when
 at least ``MIN_SEEN_FRACTION`` of its area is seen; otherwise it is "not seen".
@@ -17,6 +17,7 @@ import numpy as np
 
 from smpstudio._typing import BoolArray, FloatArray, IntArray
 from smpstudio.core import HairCoverage, HeadModel, View
+from smpstudio.head._visibility import project_visible
 
 SCALP_REGIONS = (
     "front",
@@ -41,10 +42,6 @@ GRAZING_LIMIT_DEG = 75.0
 """Faces seen at more than this angle from their normal are too foreshortened to judge."""
 MIN_SEEN_FRACTION = 0.2
 """Least share of a region's area that must be seen for its coverage to be reported."""
-DEPTH_CELL_PX = 3
-"""Cell of the point depth buffer, pixels."""
-DEPTH_TOLERANCE_MM = 4.0
-"""A face is hidden when the buffer holds a point this much nearer in its cell."""
 
 
 def scalp_region_of_faces(head: HeadModel) -> IntArray:
@@ -89,19 +86,6 @@ def _face_areas_mm2(head: HeadModel) -> FloatArray:
     return np.asarray(0.5 * np.linalg.norm(np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0]), axis=1))
 
 
-def _unoccluded(xy: FloatArray, depth: FloatArray, candidates: BoolArray) -> BoolArray:
-    """Faces whose depth is within tolerance of the nearest face in their buffer cell."""
-    front = np.flatnonzero(depth > 0)
-    cells = np.floor(xy[front] / DEPTH_CELL_PX).astype(np.int64)
-    _, group = np.unique(cells, axis=0, return_inverse=True)
-    nearest_in_cell = np.full(int(group.max()) + 1 if len(group) else 0, np.inf)
-    np.minimum.at(nearest_in_cell, group, depth[front])
-    visible = np.zeros(len(depth), dtype=bool)
-    visible[front] = depth[front] <= nearest_in_cell[group] + DEPTH_TOLERANCE_MM
-    result: BoolArray = visible & candidates
-    return result
-
-
 def hair_seen_by_view(head: HeadModel, view: View) -> tuple[BoolArray, BoolArray]:
     """Which scalp faces a registered view sees, and which of those it shows as hair.
 
@@ -127,8 +111,8 @@ def hair_seen_by_view(head: HeadModel, view: View) -> tuple[BoolArray, BoolArray
     distance = np.linalg.norm(to_camera, axis=1)
     facing = np.einsum("ij,ij->i", head.face_normals, to_camera) / distance
     toward = facing > np.cos(np.radians(GRAZING_LIMIT_DEG))
-    xy, depth = view.camera.project(centres)
-    visible = _unoccluded(xy, depth, toward)
+    xy, visible = project_visible(head, view.camera, centres, view.width_px, view.height_px)
+    visible &= toward
     cols, rows = np.round(xy[:, 0]), np.round(xy[:, 1])
     inside = (
         visible

@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.spatial import cKDTree
 
-from smpstudio._typing import BoolArray, FloatArray, PointsMM
+from smpstudio._typing import BoolArray, FloatArray, IntArray, PointsMM
 from smpstudio.core import HeadModel
 
 _CANDIDATE_TRIANGLES = 12
@@ -153,3 +153,59 @@ def distance_to_surface_mm(
         closest = closest_points_on_triangles(pts, triangles[idx[:, j]])
         best = np.minimum(best, np.linalg.norm(closest - pts, axis=1))
     return best
+
+
+def points_at_barycentric(
+    head: HeadModel, face_index: IntArray, barycentric: FloatArray
+) -> PointsMM:
+    """Surface points given by faces and barycentric coordinates.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+    face_index : (n,) ndarray of int
+        The face of each point.
+    barycentric : (n, 3) ndarray of float
+        Weights of the face's three corners (summing to 1).
+
+    Returns
+    -------
+    (n, 3) ndarray of float
+        Head frame, millimetres.
+
+    Examples
+    --------
+    >>> from smpstudio.head import fit_ellipsoid_head
+    >>> head = fit_ellipsoid_head()
+    >>> p = points_at_barycentric(head, np.array([0]), np.array([[1.0, 0, 0]]))
+    >>> bool(np.allclose(p[0], head.vertices_mm[head.faces[0, 0]]))
+    True
+    """
+    corners = head.triangles_mm[np.asarray(face_index)]
+    return np.asarray(np.einsum("nk,nkd->nd", np.asarray(barycentric), corners))
+
+
+def region_area_cm2(head: HeadModel, faces: BoolArray) -> float:
+    """Surface area of a set of faces, square centimetres.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+    faces : (f,) ndarray of bool
+        The region.
+
+    Returns
+    -------
+    float
+        Square centimetres.
+
+    Examples
+    --------
+    >>> from smpstudio.head import fit_ellipsoid_head
+    >>> head = fit_ellipsoid_head()
+    >>> round(region_area_cm2(head, head.scalp_faces) - head.scalp_area_mm2 / 100, 9)
+    0.0
+    """
+    return float(head.face_areas_mm2[np.asarray(faces)].sum()) / 100.0

@@ -1,5 +1,11 @@
 """Render: the plan drawn onto the client's photos."""
 
+from smpstudio.render._head_overlay import (
+    GRID_STEP_MM,
+    TURNTABLE_AZIMUTHS_DEG,
+    scalp_grid_overlay,
+    turntable,
+)
 from smpstudio.render._head_view import render_head_view, view_rotation
 from smpstudio.render._preview import (
     MIN_VISIBLE_DIAMETER_PX,
@@ -8,9 +14,13 @@ from smpstudio.render._preview import (
 )
 
 __all__ = [
+    "GRID_STEP_MM",
     "MIN_VISIBLE_DIAMETER_PX",
+    "TURNTABLE_AZIMUTHS_DEG",
     "render_head_view",
     "render_preview",
+    "scalp_grid_overlay",
+    "turntable",
     "view_rotation",
     "visible_impressions",
 ]
