@@ -10,6 +10,7 @@ run on it; the design's hairline, not the mesh, decides where the scalp begins.
 """
 
 import csv
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -17,20 +18,30 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+import trimesh
 
 from smpstudio.analysis import analyse_photo, read_photo
 from smpstudio.core import HeadModel
 from smpstudio.design import default_design, hairline_curve_mm
 from smpstudio.domain import ANSUR_MALE, DEFAULTS
-from smpstudio.head import face_template_mm, fit_ellipsoid_head
+from smpstudio.head import (
+    face_template_mm,
+    fit_ellipsoid_head,
+    head_from_scan,
+    load_scan,
+    scalp_chart,
+    splat_render,
+    surface_samples,
+)
 from smpstudio.pattern import synthesize_impressions
-from smpstudio.render import render_head_view
+from smpstudio.render import render_head_view, view_rotation
 
 ROOT = Path(__file__).resolve().parents[1]
 ICT = (
     ROOT.parent / "shared" / "data" / "meshes" / "ict_facekit" / "ict_face_head_identity_basis.npz"
 )
 CONGRESS = ROOT.parent / "shared" / "data" / "photos" / "congress"
+LPS = ROOT / "tests" / "data" / "meshes" / "LeePerrySmith.glb"
 OUT = ROOT / "docs" / "img"
 CREDIT = "Head mesh: ICT-FaceKit generic neutral model, USC ICT (MIT licence)"
 
@@ -163,8 +174,72 @@ def hair_mask_figure() -> None:
     plt.close(fig)
 
 
+def scan_figure() -> None:
+    """The Lee Perry-Smith scan before and after scalp remeshing, and its scalp chart."""
+    mesh = trimesh.load(LPS, force="mesh", process=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        guess = Path(tmp) / "guess.ply"
+        trimesh.Trimesh(mesh.vertices * 48.0, mesh.faces, process=False).export(guess)
+        breadth = head_from_scan(load_scan(guess, units="mm")).measures.head_breadth_mm
+        scaled = Path(tmp) / "lee_perry_smith.ply"
+        scale = 48.0 * ANSUR_MALE.head_breadth_mm / breadth
+        trimesh.Trimesh(mesh.vertices * scale, mesh.faces, process=False).export(scaled)
+        scanned = head_from_scan(load_scan(scaled, units="mm"))
+    before = scanned.display
+    after = scanned.head
+    rotation = view_rotation(25.0, 35.0)
+    fig, axes = plt.subplots(1, 3, figsize=(15, 5.4), dpi=100)
+    for ax, (vertices, faces, title) in zip(
+        axes[:2],
+        [
+            (before.vertices_mm, before.faces, "scan as read (scalp edges ~10 mm)"),
+            (after.vertices_mm, after.faces, "scalp remeshed to 1.5 mm"),
+        ],
+        strict=True,
+    ):
+        samples = surface_samples(vertices, faces, 1_500_000, seed=3)
+        image, _ = splat_render(*samples, rotation, 520, field_mm=380.0)
+        ax.imshow(image[10:420, 60:460])
+        ax.set_title(title, fontsize=10)
+        ax.set_axis_off()
+    chart = scalp_chart(after)
+    ax = axes[2]
+    shown = ax.tripcolor(
+        chart.uv_mm[:, 0],
+        chart.uv_mm[:, 1],
+        chart.faces,
+        facecolors=chart.area_scale,
+        cmap="viridis",
+        vmin=1.0,
+        vmax=1.8,
+    )
+    ax.set_aspect("equal")
+    ax.set_xlabel("u (mm, towards the client's left)")
+    ax.set_ylabel("v (mm, forward)")
+    summary = chart.summary()
+    ax.set_title(
+        "scalp chart: area scale per face\n"
+        f"median {summary['area_scale_median']:.2f}, p95 {summary['area_scale_p95']:.2f}; "
+        f"angle ratio p95 {summary['angle_ratio_p95']:.2f}",
+        fontsize=10,
+    )
+    fig.colorbar(shown, ax=ax, shrink=0.8)
+    fig.text(
+        0.5,
+        0.01,
+        "Infinite, 3D Head Scan by Lee Perry-Smith is licensed under a Creative Commons "
+        "Attribution 3.0 Unported License. Based on a work at www.triplegangers.com. "
+        f"Scaled to the ANSUR II male mean head breadth ({ANSUR_MALE.head_breadth_mm} mm).",
+        ha="center",
+        fontsize=8,
+    )
+    fig.savefig(OUT / "scan-remesh-chart.png", bbox_inches="tight")
+    plt.close(fig)
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     head_frame_figure()
     pattern_figure()
     hair_mask_figure()
+    scan_figure()

@@ -215,6 +215,11 @@ def test_scan_is_aligned_from_its_face_whatever_its_orientation(
 def test_scalp_is_remeshed_smooth_and_near_uniform(name: str, request) -> None:
     scanned: ScanHead = request.getfixturevalue(name)
     r = scanned.remesh
+    print(
+        f"{name}: edges {r.edge_p5_mm:.2f}–{r.edge_p95_mm:.2f} mm (median {r.edge_median_mm:.2f}),"
+        f" normal step p95 {r.normal_jump_before_p95_deg:.1f}° → {r.normal_jump_p95_deg:.1f}°,"
+        f" scalp area {r.area_change:+.1%}"
+    )
     low, high = SCALP_EDGE_RANGE_MM
     assert low <= r.edge_p5_mm and r.edge_p95_mm <= high, r
     assert r.normal_jump_p95_deg < SMOOTH_NORMAL_P95_DEG < r.normal_jump_before_p95_deg, r
