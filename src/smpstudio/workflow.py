@@ -27,6 +27,7 @@ from smpstudio.analysis import (
     analysis_report,
     list_photos,
     marker_sheet,
+    photo_focal,
     read_photo,
 )
 from smpstudio.core import PLAN_FILE_NAME, Plan, load_plan, save_plan, write_bytes_atomic
@@ -213,6 +214,7 @@ def run_analyse(
             image_sha256=sha,
             sex=sex,
             interpupillary_mm=interpupillary_mm,
+            focal=photo_focal(path, image.shape[1], image.shape[0]),
             view_kind=(view_kinds or {}).get(path.stem),
         )
         views.append(view)

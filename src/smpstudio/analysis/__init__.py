@@ -14,6 +14,7 @@ from smpstudio.analysis._colour import (
     plain_background_mask,
     rgb_to_lab,
 )
+from smpstudio.analysis._exif import PhotoFocal, default_focal, photo_focal
 from smpstudio.analysis._face import FaceDetection, detect_face
 from smpstudio.analysis._hair import (
     FEATURE_NAMES,
@@ -85,6 +86,7 @@ __all__ = [
     "FaceMesh",
     "HairSegmentation",
     "HeadPose",
+    "PhotoFocal",
     "QualityCheck",
     "ScaleEstimate",
     "WhiteBalance",
@@ -97,6 +99,7 @@ __all__ = [
     "classify_view_without_face",
     "colorchecker_linear_srgb",
     "combine_scales",
+    "default_focal",
     "default_focal_px",
     "detect_colour_chart",
     "detect_face",
@@ -117,6 +120,7 @@ __all__ = [
     "marker_sheet",
     "mask_boundary",
     "measure_skin_lab",
+    "photo_focal",
     "plain_background_mask",
     "profile_side",
     "quality_flags",

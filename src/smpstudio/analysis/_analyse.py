@@ -7,6 +7,7 @@ import numpy as np
 
 from smpstudio._typing import BoolArray, ImageRGB
 from smpstudio.analysis._colour import lab_median_iqr, plain_background_mask
+from smpstudio.analysis._exif import PhotoFocal, default_focal
 from smpstudio.analysis._face import FaceDetection, detect_face
 from smpstudio.analysis._hair import hair_colour_lab, measure_skin_lab, segment_hair
 from smpstudio.analysis._mesh import face_mesh
@@ -196,6 +197,7 @@ def analyse_photo(
     sex: Sex = "male",
     interpupillary_mm: float | None = None,
     view_kind: str | None = None,
+    focal: PhotoFocal | None = None,
 ) -> View:
     """Measure one photo: face, scale, masks, skin and hair colour, quality.
 
@@ -220,6 +222,9 @@ def analyse_photo(
         Which side of the head the photo shows, as declared by the practitioner; without
         it the view is classified (from the head pose, or from the head's silhouette where
         no face shows).
+    focal : PhotoFocal, optional
+        The photo's focal length (:func:`photo_focal` reads it from the file's EXIF); by
+        default the portrait lens of ``portrait_focal_length_mm``.
 
     Returns
     -------
@@ -254,11 +259,41 @@ def analyse_photo(
         raise ValueError(
             f"view_kind must be one of {FACE_VIEWS + NO_FACE_VIEWS}, got {view_kind!r}"
         )
+    if focal is None:
+        focal = default_focal(image.shape[1], image.shape[0], "no EXIF record was given")
+    view = _analyse_pixels(
+        image,
+        name=name,
+        image_file=image_file,
+        image_sha256=image_sha256,
+        sex=sex,
+        interpupillary_mm=interpupillary_mm,
+        view_kind=view_kind,
+        focal_px=focal.focal_px,
+    )
+    return dataclasses.replace(view, focal_px=focal.focal_px, focal_source=focal.source)
+
+
+def _analyse_pixels(
+    image: ImageRGB,
+    *,
+    name: str,
+    image_file: str,
+    image_sha256: str,
+    sex: Sex,
+    interpupillary_mm: float | None,
+    view_kind: str | None,
+    focal_px: float,
+) -> View:
     found = detect_face(image)
     # YuNet finds the face; Face Mesh places the five points (pupils, nose tip, mouth
     # corners) several times more accurately than YuNet's own keypoints.
     mesh = None if found is None else face_mesh(image, found)
-    pose = None if mesh is None else head_pose(mesh.landmarks_px, image.shape[1], image.shape[0])
+    pose = (
+        None
+        if mesh is None
+        else head_pose(mesh.landmarks_px, image.shape[1], image.shape[0], focal_px=focal_px)
+    )
     if (
         found is None
         or mesh is None

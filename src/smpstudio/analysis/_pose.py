@@ -110,7 +110,9 @@ def canonical_face_mm() -> FloatArray:
     return _canonical_face_cm() * 10.0
 
 
-def head_pose(landmarks_px: FloatArray, width_px: int, height_px: int) -> HeadPose:
+def head_pose(
+    landmarks_px: FloatArray, width_px: int, height_px: int, *, focal_px: float | None = None
+) -> HeadPose:
     """Yaw, pitch and roll of the head from its Face Mesh landmarks.
 
     Parameters
@@ -119,6 +121,8 @@ def head_pose(landmarks_px: FloatArray, width_px: int, height_px: int) -> HeadPo
         Face Mesh landmarks in photo pixels (only the first 468 are used).
     width_px, height_px : int
         Photo size, pixels (principal point at the centre).
+    focal_px : float, optional
+        Focal length, pixels; default :func:`default_focal_px`.
 
     Returns
     -------
@@ -134,7 +138,7 @@ def head_pose(landmarks_px: FloatArray, width_px: int, height_px: int) -> HeadPo
     """
     points = np.ascontiguousarray(landmarks_px[:468, :2], dtype=np.float64)
     model = canonical_face_mm()
-    f = default_focal_px(width_px, height_px)
+    f = default_focal_px(width_px, height_px) if focal_px is None else focal_px
     k = np.array([[f, 0, width_px / 2], [0, f, height_px / 2], [0, 0, 1.0]])
     _, rvec, tvec = cv2.solvePnP(model, points, k, None, flags=cv2.SOLVEPNP_SQPNP)
     rotation = np.asarray(cv2.Rodrigues(rvec)[0], dtype=np.float64)

@@ -69,6 +69,7 @@ def analysis_report(view: View) -> dict[str, Any]:
             "lab_iqr": None if view.hair_lab_iqr is None else list(view.hair_lab_iqr),
             "where": "hair in the upper head",
         },
+        "camera": {"focal_px": view.focal_px, "focal_source": view.focal_source},
         "white_balance": {
             "method": view.white_balance,
             "colour_cast_deg": view.colour_cast_deg,

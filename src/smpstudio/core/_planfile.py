@@ -118,6 +118,8 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
                 "white_balance": view.white_balance,
                 "colour_cast_deg": view.colour_cast_deg,
                 "skin_patch": view.skin_patch,
+                "focal_px": view.focal_px,
+                "focal_source": view.focal_source,
             }
         )
     doc: Document = {
@@ -365,6 +367,8 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path
                 white_balance=v.get("white_balance", "none"),
                 colour_cast_deg=v.get("colour_cast_deg"),
                 skin_patch=v.get("skin_patch"),
+                focal_px=v.get("focal_px"),
+                focal_source=v.get("focal_source"),
             )
         )
     head = None

@@ -159,6 +159,10 @@ class View:
         Where ``skin_lab`` was measured: ``"forehead"``, ``"cheeks"`` (hair covers the
         forehead), ``"forehead (unmasked)"`` or ``"head region"`` (no face); None in plans
         written before it was recorded.
+    focal_px : float or None
+        The photo's focal length, pixels (from its EXIF record or the default lens).
+    focal_source : str or None
+        Where ``focal_px`` came from, in words.
     """
 
     name: str
@@ -184,6 +188,8 @@ class View:
     white_balance: str = "none"
     colour_cast_deg: float | None = None
     skin_patch: str | None = None
+    focal_px: float | None = None
+    focal_source: str | None = None
 
     def __post_init__(self) -> None:
         if self.landmarks_px is not None:

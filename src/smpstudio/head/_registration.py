@@ -95,14 +95,17 @@ def register_frontal_view(
     Notes
     -----
     Perspective-n-point (SQPnP) on the five landmarks against :func:`face_template_mm`,
-    with the default portrait focal length and the principal point at the image centre.
+    with the view's focal length (its EXIF record, else the default portrait lens) and the
+    principal point at the image centre.
     """
     if view.landmarks_px is None:
         raise PlanValidationError(
             f"view '{view.name}' shows no face, so it cannot be registered from face landmarks"
         )
     landmarks = view.landmarks_px
-    f_px = default_focal_px(view.width_px, view.height_px)
+    f_px = (
+        default_focal_px(view.width_px, view.height_px) if view.focal_px is None else view.focal_px
+    )
     k = np.array([[f_px, 0, view.width_px / 2], [0, f_px, view.height_px / 2], [0, 0, 1.0]])
     template = (
         face_template_mm(interpupillary_mm)
