@@ -33,6 +33,7 @@ from smpstudio.head._remesh import (
 from smpstudio.head._sampling import (
     PACKING_CONSTANT,
     sample_surface_uniform,
+    sample_triangles,
     select_poisson_disk,
 )
 from smpstudio.head._scan import (
@@ -54,6 +55,7 @@ from smpstudio.head._surface import (
 )
 from smpstudio.head._topology import (
     edge_lengths_mm,
+    face_normals_areas,
     neighbouring_faces,
     normal_steps_deg,
     undirected_edges,
@@ -86,6 +88,7 @@ __all__ = [
     "distance_to_surface_mm",
     "edge_lengths_mm",
     "ellipsoid_axes_mm",
+    "face_normals_areas",
     "face_template_mm",
     "fit_ellipsoid_head",
     "geodesic_distance_mm",
@@ -106,6 +109,7 @@ __all__ = [
     "register_frontal_view",
     "remesh_scalp",
     "sample_surface_uniform",
+    "sample_triangles",
     "scalp_chart",
     "scalp_region_of_faces",
     "scan_units",

@@ -19,6 +19,8 @@ from smpstudio.analysis import canonical_face_mm, detect_face, face_mesh
 from smpstudio.core import RigidTransform
 from smpstudio.domain import DEFAULTS
 from smpstudio.errors import PlanValidationError
+from smpstudio.head._sampling import sample_triangles
+from smpstudio.head._topology import face_normals_areas
 
 ALIGNMENT_RENDER_PX = 512
 """Side of the square renders searched for a face, pixels."""
@@ -153,17 +155,10 @@ def surface_samples(
     normals : (count, 3) ndarray of float
         Outward unit normals.
     """
-    t = vertices_mm[faces]
-    normal = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
-    area = np.linalg.norm(normal, axis=1)
+    normal, area = face_normals_areas(vertices_mm, faces)
     rng = np.random.default_rng(seed)
-    face = np.minimum(np.searchsorted(np.cumsum(area), rng.random(count) * area.sum()), len(t) - 1)
-    a, b = rng.random(count), rng.random(count)
-    flip = a + b > 1
-    a[flip], b[flip] = 1 - a[flip], 1 - b[flip]
-    tri = t[face]
-    points = tri[:, 0] + a[:, None] * (tri[:, 1] - tri[:, 0]) + b[:, None] * (tri[:, 2] - tri[:, 0])
-    return points, normal[face] / np.maximum(area[face], 1e-300)[:, None]
+    points, face = sample_triangles(vertices_mm[faces], area, count, rng=rng)
+    return points, normal[face]
 
 
 def splat_render(
@@ -263,8 +258,7 @@ def align_scan_by_face(vertices_mm: PointsMM, faces: IntArray) -> FaceAlignment:
         If no render shows a face, or the face found has no plausible adult size.
     """
     middle_side = float(np.sort(np.ptp(vertices_mm, axis=0))[1])
-    t = vertices_mm[faces]
-    area = 0.5 * float(np.linalg.norm(np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0]), axis=1).sum())
+    area = float(face_normals_areas(vertices_mm, faces)[1].sum())
     pixel_mm = middle_side / ALIGNMENT_RENDER_PX
     samples = surface_samples(vertices_mm, faces, int(SAMPLES_PER_PIXEL * area / pixel_mm**2))
     best: tuple[float, FloatArray] | None = None

@@ -16,7 +16,7 @@ from scipy.spatial import cKDTree
 from smpstudio._typing import FloatArray, IntArray, PointsMM
 from smpstudio.core import HeadModel
 from smpstudio.head._geodesic import geodesic_distance_mm
-from smpstudio.head._topology import compact
+from smpstudio.head._topology import compact, face_normals_areas
 
 _CANDIDATES = 12
 
@@ -57,8 +57,7 @@ class ScalpChart:
             ``area_scale_median``, ``area_scale_p95``, ``angle_ratio_median``,
             ``angle_ratio_p95`` (over scalp area) and ``radius_max_mm``.
         """
-        t = self.vertices_mm[self.faces]
-        area = 0.5 * np.linalg.norm(np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0]), axis=1)
+        _, area = face_normals_areas(self.vertices_mm, self.faces)
 
         def weighted(values: FloatArray, q: float) -> float:
             order = np.argsort(values)

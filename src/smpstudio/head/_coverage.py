@@ -15,7 +15,7 @@ measurement for the practitioner; design and pattern use the per-face values.
 
 import numpy as np
 
-from smpstudio._typing import BoolArray, FloatArray, IntArray
+from smpstudio._typing import BoolArray, IntArray
 from smpstudio.core import HairCoverage, HeadModel, View
 from smpstudio.head._visibility import project_visible
 
@@ -81,11 +81,6 @@ def scalp_region_of_faces(head: HeadModel) -> IntArray:
     return np.asarray(np.where(head.scalp_faces, region, -1), dtype=np.int64)
 
 
-def _face_areas_mm2(head: HeadModel) -> FloatArray:
-    t = head.triangles_mm
-    return np.asarray(0.5 * np.linalg.norm(np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0]), axis=1))
-
-
 def hair_seen_by_view(head: HeadModel, view: View) -> tuple[BoolArray, BoolArray]:
     """Which scalp faces a registered view sees, and which of those it shows as hair.
 
@@ -147,7 +142,7 @@ def hair_coverage(head: HeadModel, views: tuple[View, ...]) -> tuple[HairCoverag
         less than ``MIN_SEEN_FRACTION`` of the region is seen.
     """
     region = scalp_region_of_faces(head)
-    area = _face_areas_mm2(head)
+    area = head.face_areas_mm2
     seen_count = np.zeros(len(head.faces))
     hair_count = np.zeros(len(head.faces))
     seen_by: list[tuple[str, BoolArray]] = []

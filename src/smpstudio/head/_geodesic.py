@@ -10,6 +10,7 @@ from scipy import sparse
 from scipy.sparse.linalg import splu
 
 from smpstudio._typing import FloatArray, IntArray, PointsMM
+from smpstudio.head._topology import face_normals_areas
 
 HEAT_TIME_FACTOR = 1.0
 """Heat time as a multiple of the squared mean edge length (the paper's choice, t = h²)."""
@@ -42,15 +43,10 @@ def cotangent_laplacian(
     (True, [0.1667, 0.1667, 0.1667])
     """
     n = len(vertices_mm)
-    t = vertices_mm[faces]
     rows, cols, weights = [], [], []
     for k in range(3):
         i, j, o = faces[:, (k + 1) % 3], faces[:, (k + 2) % 3], faces[:, k]
-        a = vertices_mm[i] - vertices_mm[o]
-        b = vertices_mm[j] - vertices_mm[o]
-        cot = np.einsum("ij,ij->i", a, b) / np.maximum(
-            np.linalg.norm(np.cross(a, b), axis=1), 1e-12
-        )
+        cot = _cot(vertices_mm[i] - vertices_mm[o], vertices_mm[j] - vertices_mm[o])
         rows += [i, j]
         cols += [j, i]
         weights += [0.5 * cot, 0.5 * cot]
@@ -58,7 +54,7 @@ def cotangent_laplacian(
         (np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
     ).tocsc()
     laplacian = off - sparse.diags(np.asarray(off.sum(axis=1)).ravel())
-    face_area = 0.5 * np.linalg.norm(np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0]), axis=1)
+    _, face_area = face_normals_areas(vertices_mm, faces)
     vertex_area = np.bincount(faces.ravel(), np.repeat(face_area / 3, 3), minlength=n).astype(
         np.float64
     )

@@ -26,6 +26,7 @@ from smpstudio.head._surface import closest_points_on_triangles
 from smpstudio.head._topology import (
     compact,
     edge_lengths_mm,
+    face_normals_areas,
     normal_steps_deg,
     undirected_edges,
 )
@@ -93,12 +94,6 @@ def head_centre_mm() -> FloatArray:
     )
 
 
-def _normals(vertices: PointsMM, faces: IntArray) -> FloatArray:
-    t = vertices[faces]
-    n = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
-    return np.asarray(n / np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-300))
-
-
 def mark_scalp(vertices_mm: PointsMM, faces: IntArray) -> BoolArray:
     """Faces of the scalp of a head mesh in the head frame.
 
@@ -120,7 +115,7 @@ def mark_scalp(vertices_mm: PointsMM, faces: IntArray) -> BoolArray:
     centroid = vertices_mm[faces].mean(axis=1)
     radial = centroid - head_centre_mm()
     radial /= np.maximum(np.linalg.norm(radial, axis=1, keepdims=True), 1e-12)
-    facing = np.einsum("ij,ij->i", _normals(vertices_mm, faces), radial)
+    facing = np.einsum("ij,ij->i", face_normals_areas(vertices_mm, faces)[0], radial)
     side = DEFAULTS["scalp_lower_limit_above_frankfort_mm"].value
     front = DEFAULTS["scalp_front_lower_limit_above_frankfort_mm"].value
     forward = np.clip(centroid[:, 2] / DEFAULTS["eye_forward_of_tragion_mm"].value, 0.0, 1.0)
@@ -177,7 +172,7 @@ def _spherical_delaunay(points: PointsMM, centre: FloatArray, longest_mm: float)
     plane = np.column_stack([directions @ x, directions @ y]) / lift[:, None]
     triangles = np.asarray(Delaunay(plane).simplices, dtype=np.int64)
     t = points[triangles]
-    normal = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
+    normal, _ = face_normals_areas(points, triangles)
     inward = np.einsum("ij,ij->i", normal, t.mean(axis=1) - centre) < 0
     triangles[inward] = triangles[inward][:, ::-1]
     longest = np.max(np.linalg.norm(t - np.roll(t, 1, axis=1), axis=2), axis=1)

@@ -46,15 +46,44 @@ def sample_surface_uniform(
     ids = np.flatnonzero(faces)
     if count == 0 or len(ids) == 0:
         return np.zeros((0, 3)), np.zeros(0, dtype=np.int64)
-    areas = head.face_areas_mm2[ids]
-    chosen = ids[np.searchsorted(np.cumsum(areas), rng.random(count) * areas.sum())]
-    chosen = np.minimum(chosen, ids[-1])
+    points, chosen = sample_triangles(
+        head.triangles_mm[ids], head.face_areas_mm2[ids], count, rng=rng
+    )
+    return points, ids[chosen].astype(np.int64)
+
+
+def sample_triangles(
+    triangles_mm: FloatArray, weights: FloatArray, count: int, *, rng: np.random.Generator
+) -> tuple[PointsMM, IntArray]:
+    """Random points in triangles, each triangle chosen in proportion to its weight.
+
+    Parameters
+    ----------
+    triangles_mm : (f, 3, 3) ndarray of float
+        Corners, millimetres.
+    weights : (f,) ndarray of float
+        Relative chance of each triangle (its area for uniform points).
+    count : int
+        Number of points.
+    rng : numpy.random.Generator
+        Source of randomness: one draw per point picks the triangle, two place the point.
+
+    Returns
+    -------
+    points_mm : (count, 3) ndarray of float
+        Millimetres.
+    triangle_index : (count,) ndarray of int
+        The triangle of each point.
+    """
+    cumulative = np.cumsum(weights)
+    chosen = np.searchsorted(cumulative, rng.random(count) * cumulative[-1])
+    chosen = np.minimum(chosen, len(triangles_mm) - 1)
     u, v = rng.random(count), rng.random(count)
     flip = u + v > 1
     u[flip], v[flip] = 1 - u[flip], 1 - v[flip]
-    t = head.triangles_mm[chosen]
+    t = triangles_mm[chosen]
     points = t[:, 0] + u[:, None] * (t[:, 1] - t[:, 0]) + v[:, None] * (t[:, 2] - t[:, 0])
-    return points, chosen.astype(np.int64)
+    return np.asarray(points), chosen.astype(np.int64)
 
 
 def select_poisson_disk(points_mm: PointsMM, radius_mm: FloatArray) -> IntArray:

@@ -20,6 +20,7 @@ from smpstudio.errors import ScanError, UnitsError
 from smpstudio.head._topology import (
     boundary_loops,
     compact,
+    face_normals_areas,
     neighbouring_faces,
     undirected_edges,
     unique_rows,
@@ -207,14 +208,6 @@ def load_scan(path: Path, *, units: str | None = None) -> ImportedScan:
     )
 
 
-def _face_areas(vertices: PointsMM, faces: IntArray) -> FloatArray:
-    t = vertices[faces]
-    return np.asarray(
-        0.5 * np.linalg.norm(np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0]), axis=1),
-        dtype=np.float64,
-    )
-
-
 def _largest_piece(
     faces: IntArray, areas: FloatArray, edges: tuple[IntArray, IntArray, IntArray]
 ) -> tuple[IntArray, int]:
@@ -270,7 +263,7 @@ def clean_surface(
     first, weld = unique_rows(key)
     vertices = np.asarray(vertices_mm, dtype=np.float64)[first]
     f = weld[np.asarray(faces, dtype=np.int64)]
-    areas = _face_areas(vertices, f)
+    _, areas = face_normals_areas(vertices, f)
     degenerate = (f[:, 0] == f[:, 1]) | (f[:, 1] == f[:, 2]) | (f[:, 0] == f[:, 2]) | (areas < 1e-9)
     if degenerate.any():
         repairs.append(f"removed {int(degenerate.sum())} degenerate face(s)")

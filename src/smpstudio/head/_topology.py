@@ -2,7 +2,38 @@
 
 import numpy as np
 
-from smpstudio._typing import FloatArray, IntArray, PointsMM
+from smpstudio._typing import FloatArray, IntArray, PointsMM, UnitVectors
+
+
+def face_normals_areas(vertices_mm: PointsMM, faces: IntArray) -> tuple[UnitVectors, FloatArray]:
+    """Unit normal (counter-clockwise winding) and area of every face of a mesh.
+
+    Parameters
+    ----------
+    vertices_mm : (v, 3) ndarray of float
+        Millimetres.
+    faces : (f, 3) ndarray of int
+        Vertex indices.
+
+    Returns
+    -------
+    normals : (f, 3) ndarray of float
+        Unit normals (zero for degenerate faces).
+    areas_mm2 : (f,) ndarray of float
+        Square millimetres.
+
+    Examples
+    --------
+    >>> v = np.array([[0.0, 0, 0], [2, 0, 0], [0, 1, 0]])
+    >>> n, a = face_normals_areas(v, np.array([[0, 1, 2]]))
+    >>> n.tolist(), a.tolist()
+    ([[0.0, 0.0, 1.0]], [1.0])
+    """
+    t = vertices_mm[faces]
+    cross = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
+    double = np.linalg.norm(cross, axis=1)
+    normals = cross / np.maximum(double, 1e-300)[:, None]
+    return np.asarray(normals, dtype=np.float64), np.asarray(0.5 * double, dtype=np.float64)
 
 
 def undirected_edges(faces: IntArray) -> tuple[IntArray, IntArray, IntArray]:
@@ -206,8 +237,6 @@ def normal_steps_deg(vertices_mm: PointsMM, faces: IntArray) -> FloatArray:
         Degrees, one per manifold edge: 0 on a plane; how faceted a curved surface looks.
     """
     pairs = neighbouring_faces(faces)
-    t = vertices_mm[faces]
-    n = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
-    n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-300)
+    n, _ = face_normals_areas(vertices_mm, faces)
     cos = np.clip(np.einsum("ij,ij->i", n[pairs[:, 0]], n[pairs[:, 1]]), -1.0, 1.0)
     return np.asarray(np.degrees(np.arccos(cos)))

@@ -64,8 +64,7 @@ def project_visible(
         return xy, inside
     distance = float(np.median(depth[inside]))
     pixel_mm = distance / camera.fx_px
-    t = head.triangles_mm
-    area = 0.5 * float(np.linalg.norm(np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0]), axis=1).sum())
+    area = float(head.face_areas_mm2.sum())
     count = int(min(MAX_DEPTH_SAMPLES, SAMPLES_PER_PIXEL * area / pixel_mm**2))
     samples, _ = surface_samples(head.vertices_mm, head.faces, count, seed=1)
     s_xy, s_depth = camera.project(samples)
