@@ -32,6 +32,13 @@ def test_ansur_means_are_recomputed_from_the_data(file: str, means) -> None:
     assert means.interpupillary_breadth_sd_mm == pytest.approx(
         statistics.stdev(ipd), abs=ANSUR_MEAN_MM
     )
+    for field, column in (
+        ("head_breadth_sd_mm", "headbreadth"),
+        ("head_length_sd_mm", "headlength"),
+        ("tragion_to_top_of_head_sd_mm", "tragiontopofhead"),
+    ):
+        sd = statistics.stdev(float(r[column]) for r in rows)
+        assert getattr(means, field) == pytest.approx(sd, abs=ANSUR_MEAN_MM), field
 
 
 def test_every_default_has_a_unit_a_note_and_a_source_or_is_marked() -> None:

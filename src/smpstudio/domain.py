@@ -55,7 +55,7 @@ class Default:
 
 @dataclass(frozen=True, slots=True)
 class AnsurHead:
-    """Mean head measurements of one sex from ANSUR II (2012), in millimetres.
+    """Head measurements of one sex from ANSUR II (2012): means and some SDs, millimetres.
 
     Computed from the public release in ``shared/data/anthropometry/ansur2/``
     (``tests/core/test_domain.py`` recomputes them). US Army, public domain.
@@ -67,11 +67,14 @@ class AnsurHead:
     tragion_to_top_of_head_mm: float
     interpupillary_breadth_mm: float
     interpupillary_breadth_sd_mm: float
+    head_breadth_sd_mm: float
+    head_length_sd_mm: float
+    tragion_to_top_of_head_sd_mm: float
 
 
-ANSUR_MALE = AnsurHead(154.33, 199.50, 574.37, 131.15, 64.016, 3.419)
+ANSUR_MALE = AnsurHead(154.33, 199.50, 574.37, 131.15, 64.016, 3.419, 5.53, 7.02, 6.16)
 """ANSUR II male means, 4,082 subjects (``interpupillarybreadth`` is stored in 0.1 mm)."""
-ANSUR_FEMALE = AnsurHead(147.77, 189.82, 561.12, 126.48, 61.708, 3.622)
+ANSUR_FEMALE = AnsurHead(147.77, 189.82, 561.12, 126.48, 61.708, 3.622, 5.19, 7.45, 6.55)
 """ANSUR II female means, 1,986 subjects."""
 
 SURFACE_TOLERANCE_MM = 0.01
@@ -92,6 +95,14 @@ DEFAULTS: dict[str, Default] = {
             "mm (35 mm equivalent)",
             "domain.md §9 [MyHairline] (85–105 mm portrait lens, grade C)",
             "assumed lens when a photo carries no focal length in EXIF",
+        ),
+        _d(
+            "interpupillary_measured_sd_mm",
+            0.5,
+            "mm",
+            None,
+            "uncertainty of an interpupillary distance the practitioner measured (ruler or "
+            "pupillometer); it weighs the scale of the fitted head",
         ),
         # --- placing the face on the head frame -------------------------------------------
         _d(

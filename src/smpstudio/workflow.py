@@ -30,7 +30,15 @@ from smpstudio.analysis import (
     photo_focal,
     read_photo,
 )
-from smpstudio.core import PLAN_FILE_NAME, Plan, load_plan, save_plan, write_bytes_atomic
+from smpstudio.core import (
+    PLAN_FILE_NAME,
+    HeadModel,
+    Plan,
+    View,
+    load_plan,
+    save_plan,
+    write_bytes_atomic,
+)
 from smpstudio.design import default_design
 from smpstudio.domain import DEFAULTS, Sex
 from smpstudio.errors import (
@@ -43,10 +51,12 @@ from smpstudio.head import (
     ImportedScan,
     ScanHead,
     fit_ellipsoid_head,
+    fit_head_to_front_view,
     hair_coverage,
     head_from_scan,
     load_scan,
     register_frontal_view,
+    remesh_scalp,
 )
 from smpstudio.pattern import synthesize_impressions
 from smpstudio.program import (
@@ -83,6 +93,8 @@ _STAGE_DEFAULTS: dict[str, tuple[str, ...]] = {
         "head_centre_forward_of_tragion_mm",
         "head_centre_height_above_tragion_mm",
         "scalp_lower_limit_above_frankfort_mm",
+        "scalp_front_lower_limit_above_frankfort_mm",
+        "interpupillary_measured_sd_mm",
     ),
     "design": (
         "glabella_height_above_frankfort_mm",
@@ -284,14 +296,15 @@ def run_head(
             "with the whole face visible"
         )
     face_points = None
+    fitted_views: dict[str, View] = {}
     if scan is None:
-        head = fit_ellipsoid_head(sex)
+        head, face_points, fitted_views = _fitted_head(out_dir, faces, sex, interpupillary_mm)
     else:
         imported = load_scan(scan, units=scan_units)
         scanned = head_from_scan(imported, picked_mm=picked_mm)
         head, face_points = scanned.head, scanned.face_points_mm
         _write_scan_record(out_dir, imported, scanned)
-    registered = {
+    registered = fitted_views | {
         v.name: register_frontal_view(
             v,
             interpupillary_mm=interpupillary_mm
@@ -299,7 +312,7 @@ def run_head(
             face_points_mm=face_points,
         )
         for v in faces
-        if v.landmarks_px is not None and v.mm_per_px is not None
+        if v.landmarks_px is not None and v.mm_per_px is not None and v.name not in fitted_views
     }
     views = tuple(registered.get(v.name, v) for v in plan.views)
     plan = _with_defaults(
@@ -308,6 +321,59 @@ def run_head(
     _write_head_pictures(out_dir, plan)
     save_plan(plan, out_dir)
     return plan
+
+
+def _fitted_head(
+    out_dir: Path, faces: list[View], sex: Sex, interpupillary_mm: float | None
+) -> tuple[HeadModel, PointsMM | None, dict[str, View]]:
+    """The ICT-FaceKit head fitted to the first front photo, or the ANSUR ellipsoid.
+
+    Writes ``head/fit.json``: the fit's figures, or why the ellipsoid was used.
+    """
+    front = [v for v in faces if v.view_kind == "front" and "upper_head" in v.masks]
+    record: dict[str, object]
+    result: tuple[HeadModel, PointsMM | None, dict[str, View]]
+    try:
+        if not front or front[0].landmarks_px is None or front[0].mm_per_px is None:
+            raise PlanValidationError("no front photo with a face and a head outline")
+        view = front[0]
+        assert view.landmarks_px is not None and view.mm_per_px is not None
+        ipd_px = float(np.linalg.norm(view.landmarks_px[1] - view.landmarks_px[0]))
+        ipd_mm = interpupillary_mm or ipd_px * view.mm_per_px
+        measured_sd = DEFAULTS["interpupillary_measured_sd_mm"].value
+        ipd_sd = (
+            measured_sd
+            if interpupillary_mm
+            else max(measured_sd, ipd_mm * (view.mm_per_px_relative_sd or 0.0))
+        )
+        fitted, fitted_view, fit = fit_head_to_front_view(
+            view, interpupillary_mm=ipd_mm, interpupillary_sd_mm=ipd_sd, sex=sex
+        )
+        head, remesh = remesh_scalp(fitted)
+        face_points = fit.face_points_mm
+        record = {
+            "head": head.source,
+            "photo": view.name,
+            "interpupillary_mm": ipd_mm,
+            "interpupillary_sd_mm": ipd_sd,
+            "landmark_rms_px": fit.landmark_rms_px,
+            "outline_rms_px": fit.outline_rms_px,
+            "head_breadth_mm": fit.head_breadth_mm,
+            "head_length_mm": fit.head_length_mm,
+            "tragion_to_top_mm": fit.tragion_to_top_mm,
+            "scale": fit.scale,
+            "identity_coefficients": fit.coefficients.round(4).tolist(),
+            "scalp_remesh": dataclasses.asdict(remesh),
+        }
+        result = (head, face_points, {view.name: fitted_view})
+    except PlanValidationError as exc:
+        head = fit_ellipsoid_head(sex)
+        record = {"head": head.source, "why_not_fitted": str(exc)}
+        result = (head, None, {})
+    (out_dir / "head").mkdir(exist_ok=True)
+    text = json.dumps(record, indent=1, allow_nan=False) + "\n"
+    write_bytes_atomic(out_dir / "head" / "fit.json", text.encode("utf-8"))
+    return result
 
 
 def _write_head_pictures(out_dir: Path, plan: Plan) -> None:

@@ -84,6 +84,9 @@ def test_smp_head_writes_the_model_cameras_and_pictures(example_plan_dir) -> Non
     overlay = cv2.cvtColor(cv2.imread(str(folder / f"{view.name}.png")), cv2.COLOR_BGR2RGB)
     drawn = np.abs(overlay.astype(int) - photo.astype(int)).max(axis=2) > 30
     rows = np.flatnonzero(drawn.any(axis=1))
-    # grid lines cover a few percent of the photo, all above the eyes
+    # grid lines cover a few percent of the photo, on the upper head: nearly all above the
+    # eyes (the sides of the scalp reach down to about eye level), none below the nose
+    drawn_rows = np.nonzero(drawn)[0]
     assert 0.005 < drawn.mean() < 0.1
-    assert rows.max() < view.landmarks_px[:2, 1].min()
+    assert np.percentile(drawn_rows, 95) < view.landmarks_px[:2, 1].min()
+    assert rows.max() < view.landmarks_px[2, 1]

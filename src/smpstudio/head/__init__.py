@@ -1,6 +1,7 @@
 """Head model: a metric scalp surface in the head frame, and each photo registered to it."""
 
 from smpstudio.head._align import (
+    FIVE_POINT_LANDMARKS,
     FaceAlignment,
     align_scan_by_face,
     head_frame_from_points,
@@ -16,6 +17,13 @@ from smpstudio.head._coverage import (
     scalp_region_of_faces,
 )
 from smpstudio.head._ellipsoid import ellipsoid_axes_mm, fit_ellipsoid_head
+from smpstudio.head._fit import (
+    FIT_MODES,
+    HeadFit,
+    IdentityBasis,
+    fit_head_to_front_view,
+    ict_identity_basis,
+)
 from smpstudio.head._from_scan import HEAD_BREADTH_RANGE_MM, ScanHead, head_from_scan
 from smpstudio.head._geodesic import cotangent_laplacian, geodesic_distance_mm
 from smpstudio.head._measure import HeadMeasures, horizontal_section, measure_head
@@ -48,6 +56,7 @@ from smpstudio.head._scan import (
 )
 from smpstudio.head._surface import (
     cast_rays_mm,
+    closest_faces,
     closest_points_on_triangles,
     distance_to_surface_mm,
     points_at_barycentric,
@@ -63,6 +72,8 @@ from smpstudio.head._topology import (
 from smpstudio.head._visibility import OCCLUSION_TOLERANCE_MM, project_visible
 
 __all__ = [
+    "FIT_MODES",
+    "FIVE_POINT_LANDMARKS",
     "HEAD_BREADTH_RANGE_MM",
     "HEAD_SCAN_EXTENT_MM",
     "MIN_SEEN_FRACTION",
@@ -73,7 +84,9 @@ __all__ = [
     "SCALP_REGIONS",
     "SCAN_SUFFIXES",
     "FaceAlignment",
+    "HeadFit",
     "HeadMeasures",
+    "IdentityBasis",
     "ImportedScan",
     "ScalpChart",
     "ScalpRemesh",
@@ -83,6 +96,7 @@ __all__ = [
     "cast_rays_mm",
     "chart_stretch",
     "clean_surface",
+    "closest_faces",
     "closest_points_on_triangles",
     "cotangent_laplacian",
     "distance_to_surface_mm",
@@ -91,6 +105,7 @@ __all__ = [
     "face_normals_areas",
     "face_template_mm",
     "fit_ellipsoid_head",
+    "fit_head_to_front_view",
     "geodesic_distance_mm",
     "hair_coverage",
     "hair_seen_by_view",
@@ -98,6 +113,7 @@ __all__ = [
     "head_frame_from_points",
     "head_from_scan",
     "horizontal_section",
+    "ict_identity_basis",
     "load_scan",
     "mark_scalp",
     "measure_head",

@@ -39,8 +39,10 @@ first, axis-aligned render gives landmarks that are off by several degrees; over
 turns of the Lee Perry-Smith scan, two refits left up to 2.9° between alignments, four
 left 1.1°."""
 _EYE_LANDMARKS = ((33, 133), (362, 263))
-_NOSE_TIP = 1
-_MOUTH_CORNERS = (61, 291)
+FIVE_POINT_LANDMARKS = ((33, 133), (362, 263), (1,), (61,), (291,))
+"""Face Mesh landmarks averaged into the five registration points: the corners of the
+client's right and left eye (their midpoints stand for the pupils), the nose tip and the
+right and left mouth corner."""
 _SKIN = np.array([0.87, 0.73, 0.63])
 
 
@@ -61,6 +63,9 @@ class FaceAlignment:
         The scan's eye centres (mean of each eye's corners), nose tip and mouth corners,
         head frame millimetres, in the order of :func:`face_template_mm`: photos are
         registered to the scan with them.
+    landmarks_mm : (468, 3) ndarray of float
+        Every Face Mesh landmark lifted onto the scan (the fitted canonical face where a
+        landmark missed the surface), head frame millimetres.
     render : (h, w, 3) ndarray of uint8
         The render in which the face was found (for the report).
     """
@@ -69,6 +74,7 @@ class FaceAlignment:
     face_scale: float
     residual_mm: float
     face_points_mm: PointsMM
+    landmarks_mm: PointsMM
     render: ImageRGB
 
 
@@ -315,24 +321,7 @@ def align_scan_by_face(vertices_mm: PointsMM, faces: IntArray) -> FaceAlignment:
     head_rotation = rotation.T
     translation = -head_rotation @ shift - eyes + offset
     transform = RigidTransform.from_rotation_translation(head_rotation, translation, "head", "scan")
-    (r0, r1), (l0, l1) = _EYE_LANDMARKS
-    five = np.vstack(
-        [
-            (lifted[r0] + lifted[r1]) / 2,
-            (lifted[l0] + lifted[l1]) / 2,
-            lifted[[_NOSE_TIP, _MOUTH_CORNERS[0], _MOUTH_CORNERS[1]]],
-        ]
-    )
     fitted = canonical @ (scale * rotation).T + shift
-    five = np.where(
-        np.isfinite(five),
-        five,
-        np.vstack(
-            [
-                (fitted[r0] + fitted[r1]) / 2,
-                (fitted[l0] + fitted[l1]) / 2,
-                fitted[[_NOSE_TIP, _MOUTH_CORNERS[0], _MOUTH_CORNERS[1]]],
-            ]
-        ),
-    )
-    return FaceAlignment(transform, scale, rms, transform.apply(five), image)
+    landmarks = transform.apply(np.where(np.isfinite(lifted), lifted, fitted))
+    five = np.vstack([landmarks[list(group)].mean(axis=0) for group in FIVE_POINT_LANDMARKS])
+    return FaceAlignment(transform, scale, rms, five, landmarks, image)

@@ -119,6 +119,46 @@ def closest_points_on_triangles(points: PointsMM, triangles: FloatArray) -> Poin
     return np.asarray(result, dtype=np.float64)
 
 
+def closest_faces(
+    head: HeadModel, points_mm: PointsMM, *, faces: BoolArray | None = None
+) -> tuple[FloatArray, IntArray]:
+    """The face of the head surface nearest to each point, and the distance to it.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+    points_mm : (n, 3) ndarray of float
+        Query points, millimetres, head frame.
+    faces : (f,) ndarray of bool, optional
+        Search these faces only (e.g. ``head.scalp_faces``); default all faces.
+
+    Returns
+    -------
+    distance_mm : (n,) ndarray of float
+        Distance to the nearest of the ``12`` triangles whose centroids are nearest
+        (exact for points within a triangle's size of the surface); inf with no faces.
+    face_index : (n,) ndarray of int
+        That triangle's index in ``head.faces`` (-1 with no faces).
+    """
+    pts = np.asarray(points_mm, dtype=np.float64)
+    ids = np.arange(len(head.faces)) if faces is None else np.flatnonzero(faces)
+    if len(pts) == 0 or len(ids) == 0:
+        return np.full(len(pts), np.inf), np.full(len(pts), -1, dtype=np.int64)
+    triangles = head.triangles_mm[ids]
+    k = min(_CANDIDATE_TRIANGLES, len(triangles))
+    _, idx = cKDTree(triangles.mean(axis=1)).query(pts, k=k)
+    idx = idx.reshape(len(pts), k)
+    best = np.full(len(pts), np.inf)
+    which = idx[:, 0].copy()
+    for j in range(k):
+        closest = closest_points_on_triangles(pts, triangles[idx[:, j]])
+        d = np.linalg.norm(closest - pts, axis=1)
+        better = d < best
+        best[better], which[better] = d[better], idx[better, j]
+    return best, ids[which].astype(np.int64)
+
+
 def distance_to_surface_mm(
     head: HeadModel, points_mm: PointsMM, *, faces: BoolArray | None = None
 ) -> FloatArray:
@@ -136,23 +176,10 @@ def distance_to_surface_mm(
     Returns
     -------
     (n,) ndarray of float
-        Distance to the nearest of the ``12`` triangles whose centroids are nearest
-        (exact for points within a triangle's size of the surface, which is what it checks).
+        See :func:`closest_faces`.
     """
-    pts = np.asarray(points_mm, dtype=np.float64)
-    if len(pts) == 0:
-        return np.zeros(0)
-    triangles = head.triangles_mm if faces is None else head.triangles_mm[faces]
-    if len(triangles) == 0:
-        return np.full(len(pts), np.inf)
-    k = min(_CANDIDATE_TRIANGLES, len(triangles))
-    _, idx = cKDTree(triangles.mean(axis=1)).query(pts, k=k)
-    idx = idx.reshape(len(pts), k)
-    best = np.full(len(pts), np.inf)
-    for j in range(k):
-        closest = closest_points_on_triangles(pts, triangles[idx[:, j]])
-        best = np.minimum(best, np.linalg.norm(closest - pts, axis=1))
-    return best
+    distance, _ = closest_faces(head, points_mm, faces=faces)
+    return distance
 
 
 def points_at_barycentric(

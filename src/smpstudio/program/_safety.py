@@ -8,7 +8,7 @@ from scipy.spatial import cKDTree
 from smpstudio.core import HeadModel, Program
 from smpstudio.domain import DEFAULTS, SURFACE_TOLERANCE_MM
 from smpstudio.errors import ProgramSafetyError
-from smpstudio.head import distance_to_surface_mm
+from smpstudio.head import closest_faces, distance_to_surface_mm
 
 _UNIT_TOLERANCE = 1e-6
 _MIN_INWARD_COSINE = 0.98
@@ -79,11 +79,10 @@ def program_violations(
             f"{int(off.sum())} target(s) lie off the head surface (worst {distance.max():.3f} mm, "
             f"limit {limits.surface_tolerance_mm} mm)"
         )
-    scalp_distance = distance_to_surface_mm(head, program.positions_mm, faces=head.scalp_faces)
+    scalp_distance, nearest = closest_faces(head, program.positions_mm, faces=head.scalp_faces)
     off_scalp = scalp_distance > limits.surface_tolerance_mm
     if off_scalp.any():
         problems.append(f"{int(off_scalp.sum())} target(s) lie outside the scalp region")
-    _, nearest = cKDTree(head.triangles_mm.mean(axis=1)).query(program.positions_mm)
     inward = -np.einsum("ij,ij->i", program.approach, head.face_normals[nearest])
     bad_angle = inward < _MIN_INWARD_COSINE * np.maximum(norms, _UNIT_TOLERANCE)
     if bad_angle.any():

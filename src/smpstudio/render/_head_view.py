@@ -4,13 +4,18 @@ Used for documentation figures, for the studio's 3D overview, and as synthetic t
 photos in tests (no real top or back photo exists in the data).
 """
 
+import cv2
 import numpy as np
+from scipy import ndimage
 
 from smpstudio._typing import BoolArray, FloatArray, ImageRGB, PointsMM
-from smpstudio.core import HeadModel
+from smpstudio.core import Camera, HeadModel
+from smpstudio.head import face_normals_areas, sample_triangles
 
 SKIN_RGB = (0.87, 0.73, 0.63)
 """Base skin colour of the render, linear 0–1 (shaded by a fixed light)."""
+EYE_RGB = (0.2, 0.16, 0.14)
+"""Colour given to openings the head surrounds (eye sockets of meshes without eyeballs)."""
 _LIGHT = np.array([0.35, 0.5, 0.8]) / np.linalg.norm([0.35, 0.5, 0.8])
 _DEPTH_SLACK_MM = 1.5
 
@@ -132,3 +137,81 @@ def render_head_view(
     if curve_mm is not None:
         splat(curve_mm, (0.85, 0.2, 0.1), 1, np.ones(len(curve_mm), dtype=bool))
     return np.round(image * 255).astype(np.uint8), covered
+
+
+def render_camera_view(
+    head: HeadModel,
+    camera: Camera,
+    width_px: int,
+    height_px: int,
+    *,
+    background_rgb: tuple[int, int, int] = (112, 140, 164),
+    samples_per_pixel: float = 3.0,
+) -> tuple[ImageRGB, BoolArray]:
+    """A perspective render of the head through a camera, shaded like a photo of bare skin.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The mesh, head frame millimetres.
+    camera : Camera
+        Intrinsics and pose (head frame to camera).
+    width_px, height_px : int
+        Image size, pixels.
+    background_rgb : tuple of int, optional
+        A plain studio backdrop.
+    samples_per_pixel : float, optional
+        Surface samples per pixel of the head's projected area (gaps are filled).
+
+    Returns
+    -------
+    image : (height_px, width_px, 3) ndarray of uint8
+        Skin-coloured Lambert shading under a light above and beside the camera.
+    covered : (height_px, width_px) ndarray of bool
+        Pixels the head covers.
+
+    Notes
+    -----
+    Used for the accuracy study of the head fit (renders of heads of known shape, seen by
+    known cameras) and for tests; it is not a preview of the client.
+    """
+    normals_all, areas = face_normals_areas(head.vertices_mm, head.faces)
+    _, depth_c = camera.project(head.vertices_mm.mean(axis=0, keepdims=True))
+    pixel_mm = float(depth_c[0]) / camera.fx_px
+    count = int(min(6_000_000, samples_per_pixel * float(areas.sum()) / pixel_mm**2 / 2))
+    rng = np.random.default_rng(0)
+    points, face = sample_triangles(head.triangles_mm, areas, count, rng=rng)
+    normals = normals_all[face]
+    xy, depth = camera.project(points)
+    to_camera = camera.centre_mm - points
+    to_camera /= np.linalg.norm(to_camera, axis=1, keepdims=True)
+    front = np.einsum("ij,ij->i", normals, to_camera) > 0
+    col, row = np.floor(xy[:, 0]).astype(np.int64), np.floor(xy[:, 1]).astype(np.int64)
+    ok = front & (depth > 0) & (col >= 0) & (row >= 0) & (col < width_px) & (row < height_px)
+    pixel = row[ok] * width_px + col[ok]
+    nearest = np.full(width_px * height_px, np.inf)
+    np.minimum.at(nearest, pixel, depth[ok])
+    won = depth[ok] <= nearest[pixel]
+    light = camera.camera_from_head.inverse().apply_to_directions(
+        np.array([[0.35, -0.5, -0.8]]) / np.linalg.norm([0.35, -0.5, -0.8])
+    )[0]
+    lum = 0.3 + 0.7 * np.clip(normals[ok][won] @ light, 0, 1)
+    flat_shade = np.zeros((width_px * height_px, 3))
+    flat_covered = np.zeros(width_px * height_px, dtype=bool)
+    flat_shade[pixel[won]] = lum[:, None] * np.array(SKIN_RGB)
+    flat_covered[pixel[won]] = True
+    shade = flat_shade.reshape(height_px, width_px, 3)
+    covered = flat_covered.reshape(height_px, width_px)
+    filled = cv2.morphologyEx(covered.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    holes = filled.astype(bool) & ~covered
+    _, (near_r, near_c) = ndimage.distance_transform_edt(~covered, return_indices=True)
+    shade[holes] = shade[near_r[holes], near_c[holes]]
+    covered |= holes
+    # openings the head surrounds (the eye sockets of a mesh without eyeballs) look dark
+    _, labels = cv2.connectedComponents((~covered).astype(np.uint8), connectivity=4)
+    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    enclosed = ~covered & ~np.isin(labels, border)
+    shade[enclosed] = EYE_RGB
+    covered |= enclosed
+    image = np.where(covered[..., None], shade * 255, np.array(background_rgb, dtype=np.float64))
+    return np.round(image).astype(np.uint8), covered
