@@ -177,6 +177,20 @@ def head(
         )
     assert plan.head is not None
     _out.print(f"head: {plan.head.source}, scalp {plan.head.scalp_area_mm2 / 100:.0f} cm²")
+    fit_file = plan_dir / "head" / "fit.json"
+    if scan is None and fit_file.is_file():
+        fit = json.loads(fit_file.read_text("utf-8"))
+        if "why_not_fitted" in fit:
+            _out.print(f"  not fitted to a photo: {fit['why_not_fitted']}", highlight=False)
+        else:
+            _out.print(
+                f"  fitted to photo '{fit['photo']}': five points {fit['landmark_rms_px']:.1f} px "
+                f"RMS, outline {fit['outline_rms_px']:.1f} px RMS; head breadth "
+                f"{fit['head_breadth_mm']:.0f} mm, length {fit['head_length_mm']:.0f} mm "
+                f"(interpupillary distance {fit['interpupillary_mm']:.1f} ± "
+                f"{fit['interpupillary_sd_mm']:.1f} mm)",
+                highlight=False,
+            )
     for p in sorted((plan_dir / "head").glob("*")):
         _out.print(f"  wrote {p}", highlight=False)
     if scan is not None:

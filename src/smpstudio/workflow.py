@@ -295,6 +295,8 @@ def run_head(
             f"{out_dir}: no photo shows a face; the head model is placed from a front photo "
             "with the whole face visible"
         )
+    for stale in ("fit.json", "scan.json", "scan.glb"):  # records of an earlier head
+        (out_dir / "head" / stale).unlink(missing_ok=True)
     face_points = None
     fitted_views: dict[str, View] = {}
     if scan is None:
