@@ -24,13 +24,13 @@ from smpstudio.head import (
     head_from_scan,
     load_scan,
     mark_scalp,
+    mm_per_unit_for_head_breadth,
     normal_steps_deg,
     remesh_scalp,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 SCAN = ROOT / "tests" / "data" / "meshes" / "LeePerrySmith.glb"
-GUESS_MM_PER_UNIT = 48.0
 SUBDIVISION_EDGE_MM = 1.0
 EDGE_MM = 1.5
 BASELINE = "pymeshlab 2025.7 meshing_isotropic_explicit_remeshing (1.5 mm, defaults)"
@@ -39,10 +39,7 @@ BASELINE = "pymeshlab 2025.7 meshing_isotropic_explicit_remeshing (1.5 mm, defau
 def _scan_file(folder: Path) -> Path:
     mesh = trimesh.load(SCAN, force="mesh", process=False)
     assert isinstance(mesh, trimesh.Trimesh)
-    guess = folder / "guess.ply"
-    trimesh.Trimesh(mesh.vertices * GUESS_MM_PER_UNIT, mesh.faces, process=False).export(guess)
-    breadth = head_from_scan(load_scan(guess, units="mm")).measures.head_breadth_mm
-    scale = GUESS_MM_PER_UNIT * ANSUR_MALE.head_breadth_mm / breadth
+    scale = mm_per_unit_for_head_breadth(SCAN, ANSUR_MALE.head_breadth_mm)
     ms = pymeshlab.MeshSet()
     ms.add_mesh(pymeshlab.Mesh(mesh.vertices * scale, np.asarray(mesh.faces, dtype=np.int32)))
     ms.meshing_remove_duplicate_vertices()

@@ -10,7 +10,6 @@ run on it; the design's hairline, not the mesh, decides where the scalp begins.
 """
 
 import csv
-import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -18,7 +17,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-import trimesh
 
 from smpstudio.analysis import analyse_photo, read_photo
 from smpstudio.core import HeadModel
@@ -29,6 +27,7 @@ from smpstudio.head import (
     fit_ellipsoid_head,
     head_from_scan,
     load_scan,
+    mm_per_unit_for_head_breadth,
     scalp_chart,
     splat_render,
     surface_samples,
@@ -176,15 +175,8 @@ def hair_mask_figure() -> None:
 
 def scan_figure() -> None:
     """The Lee Perry-Smith scan before and after scalp remeshing, and its scalp chart."""
-    mesh = trimesh.load(LPS, force="mesh", process=False)
-    with tempfile.TemporaryDirectory() as tmp:
-        guess = Path(tmp) / "guess.ply"
-        trimesh.Trimesh(mesh.vertices * 48.0, mesh.faces, process=False).export(guess)
-        breadth = head_from_scan(load_scan(guess, units="mm")).measures.head_breadth_mm
-        scaled = Path(tmp) / "lee_perry_smith.ply"
-        scale = 48.0 * ANSUR_MALE.head_breadth_mm / breadth
-        trimesh.Trimesh(mesh.vertices * scale, mesh.faces, process=False).export(scaled)
-        scanned = head_from_scan(load_scan(scaled, units="mm"))
+    scale = mm_per_unit_for_head_breadth(LPS, ANSUR_MALE.head_breadth_mm)
+    scanned = head_from_scan(load_scan(LPS, mm_per_unit=scale))
     before = scanned.display
     after = scanned.head
     rotation = view_rotation(25.0, 35.0)

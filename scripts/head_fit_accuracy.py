@@ -15,14 +15,12 @@ ANSUR ellipsoid registered by the same five points.
 
 import dataclasses
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
-import trimesh
 
 from smpstudio.analysis import analyse_photo
-from smpstudio.core import Camera, HeadModel, RigidTransform
+from smpstudio.core import HeadModel
 from smpstudio.domain import ANSUR_MALE
 from smpstudio.head import (
     distance_to_surface_mm,
@@ -32,36 +30,21 @@ from smpstudio.head import (
     ict_identity_basis,
     load_scan,
     mark_scalp,
+    mm_per_unit_for_head_breadth,
     register_frontal_view,
 )
-from smpstudio.render import render_camera_view
+from smpstudio.render import portrait_camera, render_camera_view
 
 ROOT = Path(__file__).resolve().parents[1]
 LPS = ROOT / "tests" / "data" / "meshes" / "LeePerrySmith.glb"
 WIDTH, HEIGHT = 600, 800
-FOCAL_PX = 85.0 * np.hypot(WIDTH, HEIGHT) / 43.27
-CAMERA = Camera(
-    FOCAL_PX,
-    FOCAL_PX,
-    WIDTH / 2,
-    HEIGHT / 2,
-    RigidTransform.from_rotation_translation(
-        np.diag([1.0, -1.0, -1.0]), np.array([0.0, 40.0, 700.0]), "camera:front", "head"
-    ),
-)
+CAMERA = portrait_camera(WIDTH, HEIGHT)
+FOCAL_PX = CAMERA.fx_px
 
 
 def _lee_perry_smith() -> tuple[HeadModel, float]:
-    mesh = trimesh.load(LPS, force="mesh", process=False)
-    assert isinstance(mesh, trimesh.Trimesh)
-    with tempfile.TemporaryDirectory() as tmp:
-        guess = Path(tmp) / "guess.ply"
-        trimesh.Trimesh(mesh.vertices * 48.0, mesh.faces, process=False).export(guess)
-        breadth = head_from_scan(load_scan(guess, units="mm")).measures.head_breadth_mm
-        scaled = Path(tmp) / "scaled.ply"
-        factor = 48.0 * ANSUR_MALE.head_breadth_mm / breadth
-        trimesh.Trimesh(mesh.vertices * factor, mesh.faces, process=False).export(scaled)
-        scanned = head_from_scan(load_scan(scaled, units="mm"))
+    scale = mm_per_unit_for_head_breadth(LPS, ANSUR_MALE.head_breadth_mm)
+    scanned = head_from_scan(load_scan(LPS, mm_per_unit=scale))
     assert scanned.face_points_mm is not None
     eyes = scanned.face_points_mm[:2]
     return scanned.head, float(np.linalg.norm(eyes[1] - eyes[0]))

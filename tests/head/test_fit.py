@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from smpstudio.analysis import analyse_photo
-from smpstudio.core import Camera, HeadModel, RigidTransform
+from smpstudio.core import HeadModel
 from smpstudio.errors import PlanValidationError
 from smpstudio.head import (
     distance_to_surface_mm,
@@ -20,19 +20,11 @@ from smpstudio.head import (
     ict_identity_basis,
     mark_scalp,
 )
-from smpstudio.render import render_camera_view, render_head_view
+from smpstudio.render import portrait_camera, render_camera_view, render_head_view
 
 WIDTH, HEIGHT = 600, 800
-FOCAL_PX = 85.0 * np.hypot(WIDTH, HEIGHT) / 43.27
-CAMERA = Camera(
-    FOCAL_PX,
-    FOCAL_PX,
-    WIDTH / 2,
-    HEIGHT / 2,
-    RigidTransform.from_rotation_translation(
-        np.diag([1.0, -1.0, -1.0]), np.array([0.0, 40.0, 700.0]), "camera:front", "head"
-    ),
-)
+CAMERA = portrait_camera(WIDTH, HEIGHT)
+FOCAL_PX = CAMERA.fx_px
 MAX_LANDMARK_RMS_PX = 10.0
 """Five-point reprojection after the fit (measured 3–9 px: the five points are weighed
 against the outline and the Face Mesh head pose)."""

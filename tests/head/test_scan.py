@@ -6,7 +6,6 @@ ICT-FaceKit neutral head (MIT, centimetres).
 """
 
 import shutil
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +25,7 @@ from smpstudio.head import (
     head_frame_from_points,
     head_from_scan,
     load_scan,
+    mm_per_unit_for_head_breadth,
     scan_units,
 )
 from tests.conftest import EXAMPLE, ROOT
@@ -33,8 +33,6 @@ from tests.conftest import EXAMPLE, ROOT
 MESHES = ROOT / "tests" / "data" / "meshes"
 ICT = MESHES / "generic_neutral_mesh.obj"
 LPS = MESHES / "LeePerrySmith.glb"
-LPS_GUESS_MM_PER_UNIT = 48.0
-"""The data README's estimate; refined below to the ANSUR II male mean head breadth."""
 ALIGNMENT_DEG = 2.0
 """Largest rotation between alignments of the same scan turned arbitrarily."""
 ALIGNMENT_MM = 2.0
@@ -59,15 +57,6 @@ def _raw_lps() -> trimesh.Trimesh:
     return trimesh.load(LPS, force="mesh", process=False)
 
 
-@cache
-def _lps_mm_per_unit(folder: Path) -> float:
-    """Lee Perry-Smith scaled so that its head breadth is the ANSUR II male mean."""
-    mesh = _raw_lps()
-    mesh.vertices = mesh.vertices * LPS_GUESS_MM_PER_UNIT
-    guess = head_from_scan(load_scan(_write(mesh, folder / "guess.ply"), units="mm"))
-    return LPS_GUESS_MM_PER_UNIT * ANSUR_MALE.head_breadth_mm / guess.measures.head_breadth_mm
-
-
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("scans")
@@ -75,8 +64,9 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def lps_file(folder: Path) -> Path:
+    """Lee Perry-Smith scaled so that its head breadth is the ANSUR II male mean."""
     mesh = _raw_lps()
-    mesh.vertices = mesh.vertices * _lps_mm_per_unit(folder)
+    mesh.vertices = mesh.vertices * mm_per_unit_for_head_breadth(LPS, ANSUR_MALE.head_breadth_mm)
     return _write(mesh, folder / "lee_perry_smith_mm.glb")
 
 

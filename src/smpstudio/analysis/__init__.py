@@ -32,6 +32,7 @@ from smpstudio.analysis._image import list_photos, read_photo
 from smpstudio.analysis._mesh import FaceMesh, face_mesh
 from smpstudio.analysis._pose import (
     FRONT_VIEW_MAX_YAW_DEG,
+    FULL_FRAME_DIAGONAL_MM,
     HeadPose,
     canonical_face_mm,
     default_focal_px,
@@ -78,6 +79,7 @@ __all__ = [
     "COLORCHECKER_NAMES",
     "FEATURE_NAMES",
     "FRONT_VIEW_MAX_YAW_DEG",
+    "FULL_FRAME_DIAGONAL_MM",
     "LANDMARK_NAMES",
     "MARKER_SIDE_MM",
     "QUALITY_CHECKS",

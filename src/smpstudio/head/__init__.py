@@ -24,7 +24,12 @@ from smpstudio.head._fit import (
     fit_head_to_front_view,
     ict_identity_basis,
 )
-from smpstudio.head._from_scan import HEAD_BREADTH_RANGE_MM, ScanHead, head_from_scan
+from smpstudio.head._from_scan import (
+    HEAD_BREADTH_RANGE_MM,
+    ScanHead,
+    head_from_scan,
+    mm_per_unit_for_head_breadth,
+)
 from smpstudio.head._geodesic import cotangent_laplacian, geodesic_distance_mm
 from smpstudio.head._measure import HeadMeasures, horizontal_section, measure_head
 from smpstudio.head._registration import (
@@ -117,6 +122,7 @@ __all__ = [
     "load_scan",
     "mark_scalp",
     "measure_head",
+    "mm_per_unit_for_head_breadth",
     "neighbouring_faces",
     "normal_steps_deg",
     "points_at_barycentric",

@@ -2,8 +2,10 @@
 
 import contextlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+import trimesh
 
 from smpstudio._typing import PointsMM
 from smpstudio.core import HeadModel, RigidTransform
@@ -11,8 +13,10 @@ from smpstudio.errors import PlanValidationError, ScanError
 from smpstudio.head._align import align_scan_by_face, head_frame_from_points
 from smpstudio.head._measure import HeadMeasures, measure_head
 from smpstudio.head._remesh import SCALP_EDGE_MM, ScalpRemesh, mark_scalp, remesh_scalp
-from smpstudio.head._scan import ImportedScan, ScanMesh
+from smpstudio.head._scan import ImportedScan, ScanMesh, load_scan
 
+PROVISIONAL_EXTENT_MM = 400.0
+"""Size a scan without units is first read at, to measure it (a head and shoulders)."""
 HEAD_BREADTH_RANGE_MM = (120.0, 190.0)
 """Head breadths accepted as a human head: the ANSUR II means (147.8 mm women, 154.3 mm men)
 ± about 6 standard deviations (5.5 mm). A scan outside it is refused."""
@@ -128,3 +132,37 @@ def head_from_scan(
         to_used = transform @ found.head_from_scan.inverse()
         face_points = to_used.apply(found.face_points_mm)
     return ScanHead(head, display, transform, alignment, measures, remesh, face_points)
+
+
+def mm_per_unit_for_head_breadth(path: Path, head_breadth_mm: float) -> float:
+    """The scale that gives a scan without units a chosen head breadth.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The scan file.
+    head_breadth_mm : float
+        The breadth wanted (e.g. the ANSUR II mean; say so wherever the scan is shown).
+
+    Returns
+    -------
+    float
+        Millimetres per file unit, for :func:`load_scan`.
+
+    Notes
+    -----
+    The scan is read at a provisional scale that makes its largest side 400 mm, aligned and
+    measured (:func:`measure_head`); the breadth scales with the scale.
+    """
+    try:
+        mesh = trimesh.load(path, force="mesh", process=False)
+        extent = float(
+            np.ptp(np.asarray(getattr(mesh, "vertices", np.zeros((1, 3)))), axis=0).max()
+        )
+    except Exception as exc:  # trimesh raises many kinds for malformed files
+        raise ScanError(path, f"the file cannot be parsed ({type(exc).__name__}: {exc})") from exc
+    if not extent > 0:
+        raise ScanError(path, "the file holds no extent to scale")
+    provisional = PROVISIONAL_EXTENT_MM / extent
+    scanned = head_from_scan(load_scan(path, mm_per_unit=provisional))
+    return provisional * head_breadth_mm / scanned.measures.head_breadth_mm

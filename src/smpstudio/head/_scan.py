@@ -78,7 +78,7 @@ class ImportedScan:
     surface : ScanMesh
         The cleaned surface (geometry only): one connected piece, outward faces.
     units : str
-        The unit the file was read in (a key of ``MM_PER_UNIT``).
+        The unit the file was read in (a key of ``MM_PER_UNIT``), or the scale given.
     units_detected : bool
         True when the unit was inferred from the scan's size rather than given.
     repairs : tuple of str
@@ -154,7 +154,9 @@ def _texture(mesh: trimesh.Trimesh) -> tuple[FloatArray | None, ImageRGB | None]
     return np.asarray(uv, dtype=np.float64), texture
 
 
-def load_scan(path: Path, *, units: str | None = None) -> ImportedScan:
+def load_scan(
+    path: Path, *, units: str | None = None, mm_per_unit: float | None = None
+) -> ImportedScan:
     """Read a head scan and clean it into one surface, in millimetres.
 
     Parameters
@@ -163,6 +165,9 @@ def load_scan(path: Path, *, units: str | None = None) -> ImportedScan:
         A ``.ply``, ``.obj``, ``.stl``, ``.glb`` or ``.gltf`` file.
     units : str, optional
         The file's length unit; by default inferred from the size (see :func:`scan_units`).
+    mm_per_unit : float, optional
+        A scale for a file without units (e.g. from :func:`mm_per_unit_for_head_breadth`);
+        it replaces ``units``, and the scaled size must still fit a head.
 
     Returns
     -------
@@ -193,8 +198,14 @@ def load_scan(path: Path, *, units: str | None = None) -> ImportedScan:
     vertices = np.asarray(mesh.vertices, dtype=np.float64)
     if not np.isfinite(vertices).all():
         raise ScanError(path, "some vertex coordinates are not finite numbers")
-    unit, detected = scan_units(float(np.ptp(vertices, axis=0).max()), units)
-    vertices_mm = vertices * MM_PER_UNIT[unit]
+    extent = float(np.ptp(vertices, axis=0).max())
+    if mm_per_unit is None:
+        unit, detected = scan_units(extent, units)
+        scale = MM_PER_UNIT[unit]
+    else:
+        scan_units(extent * mm_per_unit, "mm")  # the scaled scan must fit a head
+        unit, detected, scale = f"{mm_per_unit:.4g} mm per file unit", False, mm_per_unit
+    vertices_mm = vertices * scale
     faces = np.asarray(mesh.faces, dtype=np.int64)
     uv, texture = _texture(mesh)
     surface, repairs = clean_surface(vertices_mm, faces)

@@ -6,7 +6,12 @@ from smpstudio.render._head_overlay import (
     scalp_grid_overlay,
     turntable,
 )
-from smpstudio.render._head_view import render_camera_view, render_head_view, view_rotation
+from smpstudio.render._head_view import (
+    portrait_camera,
+    render_camera_view,
+    render_head_view,
+    view_rotation,
+)
 from smpstudio.render._preview import (
     MIN_VISIBLE_DIAMETER_PX,
     render_preview,
@@ -17,6 +22,7 @@ __all__ = [
     "GRID_STEP_MM",
     "MIN_VISIBLE_DIAMETER_PX",
     "TURNTABLE_AZIMUTHS_DEG",
+    "portrait_camera",
     "render_camera_view",
     "render_head_view",
     "render_preview",

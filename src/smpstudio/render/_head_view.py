@@ -9,7 +9,8 @@ import numpy as np
 from scipy import ndimage
 
 from smpstudio._typing import BoolArray, FloatArray, ImageRGB, PointsMM
-from smpstudio.core import Camera, HeadModel
+from smpstudio.analysis import FULL_FRAME_DIAGONAL_MM
+from smpstudio.core import Camera, HeadModel, RigidTransform
 from smpstudio.head import face_normals_areas, sample_triangles
 
 SKIN_RGB = (0.87, 0.73, 0.63)
@@ -215,3 +216,51 @@ def render_camera_view(
     covered |= enclosed
     image = np.where(covered[..., None], shade * 255, np.array(background_rgb, dtype=np.float64))
     return np.round(image).astype(np.uint8), covered
+
+
+def portrait_camera(
+    width_px: int,
+    height_px: int,
+    *,
+    distance_mm: float = 700.0,
+    height_mm: float = 40.0,
+    focal_35mm: float = 85.0,
+) -> Camera:
+    """A camera straight in front of the head, as for a studio portrait.
+
+    Parameters
+    ----------
+    width_px, height_px : int
+        Image size, pixels.
+    distance_mm : float, optional
+        Distance in front of the head-frame origin, millimetres.
+    height_mm : float, optional
+        Height of the camera (and of the point it looks at) above the Frankfort
+        horizontal, millimetres.
+    focal_35mm : float, optional
+        Focal length, 35 mm equivalent.
+
+    Returns
+    -------
+    Camera
+        Looking along −z of the head frame, image up = head up.
+
+    Examples
+    --------
+    >>> camera = portrait_camera(600, 800)
+    >>> camera.centre_mm.round(6).tolist()
+    [0.0, 40.0, 700.0]
+    """
+    focal = focal_35mm * float(np.hypot(width_px, height_px)) / FULL_FRAME_DIAGONAL_MM
+    return Camera(
+        focal,
+        focal,
+        width_px / 2,
+        height_px / 2,
+        RigidTransform.from_rotation_translation(
+            np.diag([1.0, -1.0, -1.0]),
+            np.array([0.0, height_mm, distance_mm]),
+            "camera:portrait",
+            "head",
+        ),
+    )
