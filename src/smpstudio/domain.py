@@ -133,14 +133,16 @@ DEFAULTS: dict[str, Default] = {
             -8.0,
             "mm",
             None,
-            "z of the fitted skull ellipsoid's centre (negative: behind the tragia)",
+            "z of the skull centre: the ellipsoid head's centre, and where scalp remeshing "
+            "and scalp marking look from (negative: behind the tragia)",
         ),
         _d(
             "head_centre_height_above_tragion_mm",
             30.0,
             "mm",
             None,
-            "y of the fitted skull ellipsoid's centre above the Frankfort horizontal",
+            "y of the skull centre (the ellipsoid head's centre; scalp remeshing and marking "
+            "look from it) above the Frankfort horizontal",
         ),
         # --- scalp and hairline (domain.md §4) -------------------------------------------
         _d(
