@@ -76,3 +76,31 @@ def test_a_view_without_a_face_cannot_be_fitted() -> None:
     view = analyse_photo(image, name="back", image_file="b.png", image_sha256="0" * 64)
     with pytest.raises(PlanValidationError, match="no face landmarks"):
         fit_head_to_front_view(view, interpupillary_mm=64.0, interpupillary_sd_mm=3.4)
+
+
+def test_without_a_front_photo_the_head_falls_back_to_the_ellipsoid(tmp_path) -> None:
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from smpstudio.cli import app
+    from smpstudio.core import load_plan
+    from tests.conftest import EXAMPLE
+
+    photos = tmp_path / "in"
+    photos.mkdir()
+    shutil.copy(EXAMPLE / "front.jpg", photos / "side.jpg")
+    runner = CliRunner()
+    out = tmp_path / "plan"
+    analysed = runner.invoke(
+        app, ["analyse", str(photos), "--out", str(out), "--view", "side=left"]
+    )
+    assert analysed.exit_code == 0, analysed.output
+    result = runner.invoke(app, ["head", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "not fitted to a photo: no front photo" in result.output
+    record = json.loads((out / "head" / "fit.json").read_text())
+    assert "ellipsoid" in record["head"] and "why_not_fitted" in record
+    plan = load_plan(out)
+    assert plan.head is not None and plan.head.source.startswith("ellipsoid")
