@@ -5,6 +5,7 @@ from smpstudio.head._align import (
     FaceAlignment,
     align_scan_by_face,
     head_frame_from_points,
+    splat_pinholes,
     splat_render,
     surface_samples,
 )
@@ -136,6 +137,7 @@ __all__ = [
     "scalp_region_of_faces",
     "scan_units",
     "select_poisson_disk",
+    "splat_pinholes",
     "splat_render",
     "surface_from_chart",
     "surface_samples",

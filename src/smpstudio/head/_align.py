@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from smpstudio._typing import FloatArray, ImageRGB, IntArray, PointsMM
+from smpstudio._typing import BoolArray, FloatArray, ImageRGB, IntArray, PointsMM
 from smpstudio.analysis import canonical_face_mm, detect_face, face_mesh
 from smpstudio.core import RigidTransform
 from smpstudio.domain import DEFAULTS
@@ -167,6 +167,36 @@ def surface_samples(
     return points, normal[face]
 
 
+def splat_pinholes(covered: BoolArray) -> tuple[BoolArray, IntArray, IntArray]:
+    """Pixels a splat render missed inside the surface, and the covered pixel nearest each.
+
+    Parameters
+    ----------
+    covered : (h, w) ndarray of bool
+        Pixels some sample reached.
+
+    Returns
+    -------
+    holes : (h, w) ndarray of bool
+        Uncovered pixels that a 3 × 3 closing of ``covered`` fills.
+    near_row, near_col : (k,) ndarray of int
+        For each hole (in ``holes`` order), the nearest covered pixel to copy from.
+
+    Examples
+    --------
+    >>> covered = np.ones((3, 3), dtype=bool)
+    >>> covered[1, 1] = False
+    >>> holes, rows, cols = splat_pinholes(covered)
+    >>> int(holes.sum()), bool(covered[rows[0], cols[0]])
+    (1, True)
+    """
+    kernel = np.ones((3, 3), np.uint8)
+    closed = cv2.morphologyEx(covered.astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool)
+    holes = closed & ~covered
+    _, (near_row, near_col) = ndimage.distance_transform_edt(~covered, return_indices=True)
+    return holes, near_row[holes].astype(np.int64), near_col[holes].astype(np.int64)
+
+
 def splat_render(
     points_mm: PointsMM,
     normals: FloatArray,
@@ -222,13 +252,9 @@ def splat_render(
     flat_points[pixel[won]] = points_mm[front][won]
     shade_map = shade.reshape(size_px, size_px, 3)
     seen = flat_points.reshape(size_px, size_px, 3)
-    covered = np.isfinite(seen[..., 0])
-    kernel = np.ones((3, 3), np.uint8)
-    holes = cv2.morphologyEx(covered.astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool)
-    holes &= ~covered
-    _, (near_row, near_col) = ndimage.distance_transform_edt(~covered, return_indices=True)
-    shade_map[holes] = shade_map[near_row[holes], near_col[holes]]
-    seen[holes] = seen[near_row[holes], near_col[holes]]
+    holes, near_row, near_col = splat_pinholes(np.isfinite(seen[..., 0]))
+    shade_map[holes] = shade_map[near_row, near_col]
+    seen[holes] = seen[near_row, near_col]
     return np.round(shade_map * 255).astype(np.uint8), seen
 
 

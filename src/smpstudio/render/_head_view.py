@@ -6,12 +6,11 @@ photos in tests (no real top or back photo exists in the data).
 
 import cv2
 import numpy as np
-from scipy import ndimage
 
 from smpstudio._typing import BoolArray, FloatArray, ImageRGB, PointsMM
 from smpstudio.analysis import FULL_FRAME_DIAGONAL_MM
 from smpstudio.core import Camera, HeadModel, RigidTransform
-from smpstudio.head import face_normals_areas, sample_triangles
+from smpstudio.head import face_normals_areas, sample_triangles, splat_pinholes
 
 SKIN_RGB = (0.87, 0.73, 0.63)
 """Base skin colour of the render, linear 0–1 (shaded by a fixed light)."""
@@ -203,10 +202,8 @@ def render_camera_view(
     flat_covered[pixel[won]] = True
     shade = flat_shade.reshape(height_px, width_px, 3)
     covered = flat_covered.reshape(height_px, width_px)
-    filled = cv2.morphologyEx(covered.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
-    holes = filled.astype(bool) & ~covered
-    _, (near_r, near_c) = ndimage.distance_transform_edt(~covered, return_indices=True)
-    shade[holes] = shade[near_r[holes], near_c[holes]]
+    holes, near_r, near_c = splat_pinholes(covered)
+    shade[holes] = shade[near_r, near_c]
     covered |= holes
     # openings the head surrounds (the eye sockets of a mesh without eyeballs) look dark
     _, labels = cv2.connectedComponents((~covered).astype(np.uint8), connectivity=4)
