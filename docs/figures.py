@@ -31,9 +31,10 @@ from smpstudio.head import (
     scalp_chart,
     splat_render,
     surface_samples,
+    view_rotation,
 )
 from smpstudio.pattern import synthesize_impressions
-from smpstudio.render import render_head_view, view_rotation
+from smpstudio.render import render_head_view
 
 ROOT = Path(__file__).resolve().parents[1]
 ICT = (

@@ -4,7 +4,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import typer
@@ -52,6 +52,15 @@ ScanOption = Annotated[
 ScanUnitsOption = Annotated[
     Literal["mm", "cm", "m", "in"] | None,
     typer.Option(help="The scan's length unit (default: inferred from its size)."),
+]
+HeadCircumferenceOption = Annotated[
+    float | None,
+    typer.Option(
+        min=400.0,
+        max=700.0,
+        help="The client's head circumference taped above the brows, mm: it sizes the head "
+        "fitted to the photos (default: sized from the face and ANSUR II).",
+    ),
 ]
 PickedOption = Annotated[
     str | None,
@@ -161,6 +170,42 @@ def analyse(
     _summary(plan, out)
 
 
+def _print_fit(fit: dict[str, Any]) -> None:
+    """The photo fit's residuals per view and its uncertainty, from ``head/fit.json``."""
+    taped = fit["head_circumference_mm"]
+    size = (
+        f"head circumference {taped:.0f} mm (taped)"
+        if taped
+        else f"interpupillary distance {fit['interpupillary_mm']:.1f} ± "
+        f"{fit['interpupillary_sd_mm']:.1f} mm"
+    )
+    _out.print(
+        f"  fitted head: breadth {fit['head_breadth_mm']:.0f} mm, length "
+        f"{fit['head_length_mm']:.0f} mm, sized by {size}",
+        highlight=False,
+    )
+    for view in fit["views"]:
+        face = (
+            ""
+            if view["landmark_rms_px"] is None
+            else f"five points {view['landmark_rms_px']:.1f} px RMS, "
+        )
+        _out.print(
+            f"  {view['name']} ({view['view_kind']} view): {face}outline "
+            f"{view['outline_rms_px']:.1f} px ({view['outline_rms_mm']:.1f} mm) RMS",
+            highlight=False,
+        )
+    for reason in fit["unregistered"]:
+        _out.print(f"  not registered: {reason}", highlight=False)
+    sd = fit["scalp_sd_mm"]
+    _out.print(
+        f"  uncertainty: scalp ± {sd['mean']:.1f} mm (95th percentile {sd['p95']:.1f}), tragia "
+        f"± {fit['tragion_sd_mm']:.1f} mm, head frame turn ± "
+        f"{fit['frame_rotation_sd_deg']:.1f}° (one SD)",
+        highlight=False,
+    )
+
+
 @app.command()
 def head(
     plan_dir: PlanDir,
@@ -168,12 +213,18 @@ def head(
     scan: ScanOption = None,
     scan_units: ScanUnitsOption = None,
     picked: PickedOption = None,
+    head_circumference: HeadCircumferenceOption = None,
 ) -> None:
-    """Make the head model (from a scan, or sized from ANSUR II) and register each photo."""
+    """Make the head model (from a scan, or fitted to the photos) and register each photo."""
     picked_mm = _picked_points(picked, scan_units)
     with _exit_on_error():
         plan = workflow.run_head(
-            plan_dir, sex=sex, scan=scan, scan_units=scan_units, picked_mm=picked_mm
+            plan_dir,
+            sex=sex,
+            scan=scan,
+            scan_units=scan_units,
+            picked_mm=picked_mm,
+            head_circumference_mm=head_circumference,
         )
     assert plan.head is not None
     _out.print(f"head: {plan.head.source}, scalp {plan.head.scalp_area_mm2 / 100:.0f} cm²")
@@ -183,14 +234,7 @@ def head(
         if "why_not_fitted" in fit:
             _out.print(f"  not fitted to a photo: {fit['why_not_fitted']}", highlight=False)
         else:
-            _out.print(
-                f"  fitted to photo '{fit['photo']}': five points {fit['landmark_rms_px']:.1f} px "
-                f"RMS, outline {fit['outline_rms_px']:.1f} px RMS; head breadth "
-                f"{fit['head_breadth_mm']:.0f} mm, length {fit['head_length_mm']:.0f} mm "
-                f"(interpupillary distance {fit['interpupillary_mm']:.1f} ± "
-                f"{fit['interpupillary_sd_mm']:.1f} mm)",
-                highlight=False,
-            )
+            _print_fit(fit)
     for p in sorted((plan_dir / "head").glob("*")):
         _out.print(f"  wrote {p}", highlight=False)
     if scan is not None:

@@ -104,6 +104,14 @@ DEFAULTS: dict[str, Default] = {
             "uncertainty of an interpupillary distance the practitioner measured (ruler or "
             "pupillometer); it weighs the scale of the fitted head",
         ),
+        _d(
+            "head_circumference_tape_sd_mm",
+            4.0,
+            "mm",
+            None,
+            "uncertainty of a head circumference the practitioner measured with a tape above "
+            "the brows; it weighs the scale of the fitted head",
+        ),
         # --- placing the face on the head frame -------------------------------------------
         _d(
             "eye_height_above_frankfort_mm",

@@ -51,7 +51,7 @@ from smpstudio.head import (
     ImportedScan,
     ScanHead,
     fit_ellipsoid_head,
-    fit_head_to_front_view,
+    fit_head_to_views,
     hair_coverage,
     head_from_scan,
     load_scan,
@@ -254,6 +254,7 @@ def run_head(
     scan: Path | None = None,
     scan_units: str | None = None,
     picked_mm: PointsMM | None = None,
+    head_circumference_mm: float | None = None,
 ) -> Plan:
     """Make the head model (from a scan, or the ANSUR II ellipsoid) and register each view.
 
@@ -275,6 +276,9 @@ def run_head(
     picked_mm : (3, 3) ndarray of float, optional
         Right tragion, left tragion and an orbitale on the scan, scan millimetres; by
         default the scan is aligned from the face found in renders of it.
+    head_circumference_mm : float, optional
+        The client's head circumference taped above the brows, millimetres: it sizes the
+        head fitted to photos (ignored with a scan, which has its own size).
 
     Returns
     -------
@@ -300,7 +304,9 @@ def run_head(
     face_points = None
     fitted_views: dict[str, View] = {}
     if scan is None:
-        head, face_points, fitted_views = _fitted_head(out_dir, faces, sex, interpupillary_mm)
+        head, face_points, fitted_views = _fitted_head(
+            out_dir, plan.views, sex, interpupillary_mm, head_circumference_mm
+        )
     else:
         imported = load_scan(scan, units=scan_units)
         scanned = head_from_scan(imported, picked_mm=picked_mm)
@@ -326,17 +332,25 @@ def run_head(
 
 
 def _fitted_head(
-    out_dir: Path, faces: list[View], sex: Sex, interpupillary_mm: float | None
+    out_dir: Path,
+    views: Sequence[View],
+    sex: Sex,
+    interpupillary_mm: float | None,
+    head_circumference_mm: float | None,
 ) -> tuple[HeadModel, PointsMM | None, dict[str, View]]:
-    """The ICT-FaceKit head fitted to the first front photo, or the ANSUR ellipsoid.
+    """The ICT-FaceKit head fitted to the photos (a front one first), or the ANSUR ellipsoid.
 
     Writes ``head/fit.json``: the fit's figures, or why the ellipsoid was used.
     """
-    front = [v for v in faces if v.view_kind == "front" and "upper_head" in v.masks]
+    front = [
+        v
+        for v in views
+        if v.view_kind == "front" and v.landmarks_px is not None and v.mm_per_px is not None
+    ]
     record: dict[str, object]
     result: tuple[HeadModel, PointsMM | None, dict[str, View]]
     try:
-        if not front or front[0].landmarks_px is None or front[0].mm_per_px is None:
+        if not front:
             raise PlanValidationError("no front photo with a face and a head outline")
         view = front[0]
         assert view.landmarks_px is not None and view.mm_per_px is not None
@@ -348,26 +362,34 @@ def _fitted_head(
             if interpupillary_mm
             else max(measured_sd, ipd_mm * (view.mm_per_px_relative_sd or 0.0))
         )
-        fitted, fitted_view, fit = fit_head_to_front_view(
-            view, interpupillary_mm=ipd_mm, interpupillary_sd_mm=ipd_sd, sex=sex
+        others = [v for v in views if v.landmarks_px is None and "background" in v.masks]
+        fitted, fitted_views, fit = fit_head_to_views(
+            [view, *others],
+            interpupillary_mm=ipd_mm,
+            interpupillary_sd_mm=ipd_sd,
+            head_circumference_mm=head_circumference_mm,
+            sex=sex,
         )
         head, remesh = remesh_scalp(fitted)
-        face_points = fit.face_points_mm
         record = {
             "head": head.source,
-            "photo": view.name,
             "interpupillary_mm": ipd_mm,
             "interpupillary_sd_mm": ipd_sd,
-            "landmark_rms_px": fit.landmark_rms_px,
-            "outline_rms_px": fit.outline_rms_px,
+            "head_circumference_mm": head_circumference_mm,
+            "views": [dataclasses.asdict(f) for f in fit.views],
+            "unregistered": list(fit.unregistered),
             "head_breadth_mm": fit.head_breadth_mm,
             "head_length_mm": fit.head_length_mm,
             "tragion_to_top_mm": fit.tragion_to_top_mm,
+            "scalp_sd_mm": {"mean": fit.scalp_sd_mm[0], "p95": fit.scalp_sd_mm[1]},
+            "tragion_sd_mm": fit.tragion_sd_mm,
+            "frame_rotation_sd_deg": fit.frame_rotation_sd_deg,
             "scale": fit.scale,
             "identity_coefficients": fit.coefficients.round(4).tolist(),
             "scalp_remesh": dataclasses.asdict(remesh),
         }
-        result = (head, face_points, {view.name: fitted_view})
+        registered = {v.name: v for v in fitted_views if v.camera is not None}
+        result = (head, fit.face_points_mm, registered)
     except PlanValidationError as exc:
         head = fit_ellipsoid_head(sex)
         record = {"head": head.source, "why_not_fitted": str(exc)}

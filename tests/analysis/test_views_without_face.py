@@ -153,9 +153,11 @@ def test_plan_with_front_photo_and_back_render(renders, tmp_path: Path) -> None:
     plan = load_plan(out)
     kinds = {v.name: v.view_kind for v in plan.views}
     assert kinds == {"back": "back", "front": "front"}
-    cameras = {v.name: v.camera is not None for v in plan.views}
-    assert cameras == {"back": False, "front": True}
-    assert sorted(p.name for p in (out / "preview").iterdir()) == ["front.png"]
+    # the back view is registered by its silhouette: a camera behind the head
+    cameras = {v.name: v.camera for v in plan.views}
+    assert cameras["front"] is not None and cameras["front"].centre_mm[2] > 300
+    assert cameras["back"] is not None and cameras["back"].centre_mm[2] < -300
+    assert sorted(p.name for p in (out / "preview").iterdir()) == ["back.png", "front.png"]
     assert sorted(p.name for p in (out / "analysis").iterdir()) == [
         "back.json",
         "back.png",

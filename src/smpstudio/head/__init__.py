@@ -8,6 +8,7 @@ from smpstudio.head._align import (
     splat_pinholes,
     splat_render,
     surface_samples,
+    view_rotation,
 )
 from smpstudio.head._chart import ScalpChart, chart_stretch, scalp_chart, surface_from_chart
 from smpstudio.head._coverage import (
@@ -22,7 +23,8 @@ from smpstudio.head._fit import (
     FIT_MODES,
     HeadFit,
     IdentityBasis,
-    fit_head_to_front_view,
+    ViewFit,
+    fit_head_to_views,
     ict_identity_basis,
 )
 from smpstudio.head._from_scan import (
@@ -98,6 +100,7 @@ __all__ = [
     "ScalpRemesh",
     "ScanHead",
     "ScanMesh",
+    "ViewFit",
     "align_scan_by_face",
     "cast_rays_mm",
     "chart_stretch",
@@ -111,7 +114,7 @@ __all__ = [
     "face_normals_areas",
     "face_template_mm",
     "fit_ellipsoid_head",
-    "fit_head_to_front_view",
+    "fit_head_to_views",
     "geodesic_distance_mm",
     "hair_coverage",
     "hair_seen_by_view",
@@ -142,4 +145,5 @@ __all__ = [
     "surface_from_chart",
     "surface_samples",
     "undirected_edges",
+    "view_rotation",
 ]

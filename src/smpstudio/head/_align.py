@@ -78,6 +78,32 @@ class FaceAlignment:
     render: ImageRGB
 
 
+def view_rotation(elev_deg: float, azim_deg: float) -> FloatArray:
+    """Rotation from the head frame to the view frame (x right, y up, z towards the viewer).
+
+    Parameters
+    ----------
+    elev_deg : float
+        Tilt about x after the turn, degrees (90: seen from above).
+    azim_deg : float
+        Turn about y, degrees (0: seen from the front; 180: from behind).
+
+    Returns
+    -------
+    (3, 3) ndarray of float
+        Rotation matrix.
+
+    Examples
+    --------
+    >>> view_rotation(0, 0).round(3).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    a, e = np.radians(azim_deg), np.radians(elev_deg)
+    turn = np.array([[np.cos(a), 0, np.sin(a)], [0, 1, 0], [-np.sin(a), 0, np.cos(a)]])
+    tilt = np.array([[1, 0, 0], [0, np.cos(e), -np.sin(e)], [0, np.sin(e), np.cos(e)]])
+    return np.asarray(tilt @ turn, dtype=np.float64)
+
+
 def head_frame_from_points(
     right_tragion_mm: FloatArray, left_tragion_mm: FloatArray, orbitale_mm: FloatArray
 ) -> RigidTransform:

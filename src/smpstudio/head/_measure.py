@@ -78,6 +78,28 @@ def _crossings(a: PointsMM, b: PointsMM, height_mm: float) -> PointsMM:
     return np.asarray(a + t[:, None] * (b - a), dtype=np.float64)
 
 
+def convex_perimeter_mm(points_mm: FloatArray) -> float:
+    """Perimeter of the convex hull of 2-D points: a tape drawn round them.
+
+    Parameters
+    ----------
+    points_mm : (n, 2) ndarray of float
+        Points in a plane, millimetres (n ≥ 3, not collinear).
+
+    Returns
+    -------
+    float
+        Perimeter, millimetres.
+
+    Examples
+    --------
+    >>> convex_perimeter_mm(np.array([[0.0, 0], [3, 0], [3, 4], [0, 4], [1, 1]]))
+    14.0
+    """
+    ring = points_mm[ConvexHull(points_mm).vertices]
+    return float(np.linalg.norm(ring - np.roll(ring, 1, axis=0), axis=1).sum())
+
+
 def measure_head(vertices_mm: PointsMM, faces: IntArray) -> HeadMeasures:
     """Head breadth, length, circumference and height of a head mesh in the head frame.
 
@@ -117,8 +139,5 @@ def measure_head(vertices_mm: PointsMM, faces: IntArray) -> HeadMeasures:
         xz: FloatArray = section[:, [0, 2]]
         breadth = max(breadth, float(np.ptp(xz[:, 0])))
         length = max(length, float(np.ptp(xz[:, 1])))
-        hull = ConvexHull(xz)
-        ring = xz[hull.vertices]
-        perimeter = float(np.linalg.norm(ring - np.roll(ring, 1, axis=0), axis=1).sum())
-        circumference = max(circumference, perimeter)
+        circumference = max(circumference, convex_perimeter_mm(xz))
     return HeadMeasures(breadth, length, circumference, top)

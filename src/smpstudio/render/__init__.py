@@ -7,10 +7,9 @@ from smpstudio.render._head_overlay import (
     turntable,
 )
 from smpstudio.render._head_view import (
-    portrait_camera,
     render_camera_view,
     render_head_view,
-    view_rotation,
+    studio_camera,
 )
 from smpstudio.render._preview import (
     MIN_VISIBLE_DIAMETER_PX,
@@ -22,12 +21,11 @@ __all__ = [
     "GRID_STEP_MM",
     "MIN_VISIBLE_DIAMETER_PX",
     "TURNTABLE_AZIMUTHS_DEG",
-    "portrait_camera",
     "render_camera_view",
     "render_head_view",
     "render_preview",
     "scalp_grid_overlay",
+    "studio_camera",
     "turntable",
-    "view_rotation",
     "visible_impressions",
 ]

@@ -15,8 +15,8 @@ from smpstudio.head import (
     splat_render,
     surface_from_chart,
     surface_samples,
+    view_rotation,
 )
-from smpstudio.render._head_view import view_rotation
 
 GRID_STEP_MM = 20.0
 """Spacing of the scalp grid lines on the chart, millimetres."""

@@ -10,7 +10,7 @@ import numpy as np
 from smpstudio._typing import BoolArray, FloatArray, ImageRGB, PointsMM
 from smpstudio.analysis import FULL_FRAME_DIAGONAL_MM
 from smpstudio.core import Camera, HeadModel, RigidTransform
-from smpstudio.head import face_normals_areas, sample_triangles, splat_pinholes
+from smpstudio.head import face_normals_areas, sample_triangles, splat_pinholes, view_rotation
 
 SKIN_RGB = (0.87, 0.73, 0.63)
 """Base skin colour of the render, linear 0–1 (shaded by a fixed light)."""
@@ -18,32 +18,6 @@ EYE_RGB = (0.2, 0.16, 0.14)
 """Colour given to openings the head surrounds (eye sockets of meshes without eyeballs)."""
 _LIGHT = np.array([0.35, 0.5, 0.8]) / np.linalg.norm([0.35, 0.5, 0.8])
 _DEPTH_SLACK_MM = 1.5
-
-
-def view_rotation(elev_deg: float, azim_deg: float) -> FloatArray:
-    """Rotation from the head frame to the view frame (x right, y up, z towards the viewer).
-
-    Parameters
-    ----------
-    elev_deg : float
-        Tilt about x after the turn, degrees (90: seen from above).
-    azim_deg : float
-        Turn about y, degrees (0: seen from the front; 180: from behind).
-
-    Returns
-    -------
-    (3, 3) ndarray of float
-        Rotation matrix.
-
-    Examples
-    --------
-    >>> view_rotation(0, 0).round(3).tolist()
-    [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
-    """
-    a, e = np.radians(azim_deg), np.radians(elev_deg)
-    turn = np.array([[np.cos(a), 0, np.sin(a)], [0, 1, 0], [-np.sin(a), 0, np.cos(a)]])
-    tilt = np.array([[1, 0, 0], [0, np.cos(e), -np.sin(e)], [0, np.sin(e), np.cos(e)]])
-    return np.asarray(tilt @ turn, dtype=np.float64)
 
 
 def render_head_view(
@@ -215,49 +189,52 @@ def render_camera_view(
     return np.round(image).astype(np.uint8), covered
 
 
-def portrait_camera(
+def studio_camera(
     width_px: int,
     height_px: int,
     *,
+    azimuth_deg: float = 0.0,
+    elevation_deg: float = 0.0,
     distance_mm: float = 700.0,
     height_mm: float = 40.0,
     focal_35mm: float = 85.0,
 ) -> Camera:
-    """A camera straight in front of the head, as for a studio portrait.
+    """A camera looking at the head from one side, as in a studio photo set.
 
     Parameters
     ----------
     width_px, height_px : int
         Image size, pixels.
+    azimuth_deg, elevation_deg : float, optional
+        Direction of the camera from the head (:func:`smpstudio.head.view_rotation`: 0, 0
+        in front; azimuth 90 the client's right, 180 behind; elevation 90 above), degrees.
     distance_mm : float, optional
-        Distance in front of the head-frame origin, millimetres.
+        Distance from the point looked at, millimetres.
     height_mm : float, optional
-        Height of the camera (and of the point it looks at) above the Frankfort
-        horizontal, millimetres.
+        Height of the point looked at above the Frankfort horizontal (on the head frame's
+        y axis), millimetres.
     focal_35mm : float, optional
         Focal length, 35 mm equivalent.
 
     Returns
     -------
     Camera
-        Looking along −z of the head frame, image up = head up.
+        Image up = head up (for a view from above, the back of the head).
 
     Examples
     --------
-    >>> camera = portrait_camera(600, 800)
-    >>> camera.centre_mm.round(6).tolist()
+    >>> studio_camera(600, 800).centre_mm.round(6).tolist()
     [0.0, 40.0, 700.0]
+    >>> studio_camera(600, 800, azimuth_deg=90).centre_mm.round(6).tolist()
+    [-700.0, 40.0, 0.0]
     """
     focal = focal_35mm * float(np.hypot(width_px, height_px)) / FULL_FRAME_DIAGONAL_MM
+    rotation = np.diag([1.0, -1.0, -1.0]) @ view_rotation(elevation_deg, azimuth_deg)
+    translation = np.array([0.0, 0.0, distance_mm]) - rotation @ np.array([0.0, height_mm, 0.0])
     return Camera(
         focal,
         focal,
         width_px / 2,
         height_px / 2,
-        RigidTransform.from_rotation_translation(
-            np.diag([1.0, -1.0, -1.0]),
-            np.array([0.0, height_mm, distance_mm]),
-            "camera:portrait",
-            "head",
-        ),
+        RigidTransform.from_rotation_translation(rotation, translation, "camera:studio", "head"),
     )
