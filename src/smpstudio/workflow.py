@@ -25,6 +25,7 @@ from smpstudio.analysis import (
     analyse_photo,
     analysis_overlay,
     analysis_report,
+    flag_other_people,
     list_photos,
     marker_sheet,
     photo_focal,
@@ -234,6 +235,7 @@ def run_analyse(
     names = [v.name for v in views]
     if len(set(names)) != len(names):
         raise InputFolderError(photos_dir, f"two photos share a name stem: {sorted(names)}")
+    views = list(flag_other_people(views))
     (out_dir / "photos").mkdir(parents=True, exist_ok=True)
     (out_dir / "analysis").mkdir(exist_ok=True)
     for path, view, overlay in zip(photos, views, overlays, strict=True):

@@ -179,3 +179,31 @@ def test_without_a_front_photo_the_head_falls_back_to_the_ellipsoid(tmp_path) ->
     assert "ellipsoid" in record["head"] and "why_not_fitted" in record
     plan = load_plan(out)
     assert plan.head is not None and plan.head.source.startswith("ellipsoid")
+
+
+def test_smp_head_takes_a_taped_circumference(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from smpstudio.cli import app
+    from smpstudio.core import load_plan
+    from tests.conftest import EXAMPLE
+
+    runner = CliRunner()
+    out = tmp_path / "plan"
+    assert runner.invoke(app, ["analyse", str(EXAMPLE), "--out", str(out)]).exit_code == 0
+    refused = runner.invoke(app, ["head", str(out), "--head-circumference", "58"])
+    assert refused.exit_code == 2  # centimetres, not millimetres
+    result = runner.invoke(app, ["head", str(out), "--head-circumference", "580"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "sized by head circumference 580 mm (taped)" in said
+    assert "uncertainty: scalp ±" in said
+    record = json.loads((out / "head" / "fit.json").read_text())
+    assert record["head_circumference_mm"] == 580.0
+    assert record["views"][0]["name"] == "front" and record["views"][0]["outline_rms_px"] < 3
+    plan = load_plan(out)
+    assert plan.head is not None
+    taped = measure_head(plan.head.vertices_mm, plan.head.faces).head_circumference_mm
+    assert taped == pytest.approx(580.0, abs=12.0)

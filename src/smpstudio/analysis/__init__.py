@@ -3,6 +3,7 @@
 from smpstudio.analysis._analyse import (
     analyse_photo,
     classify_view_without_face,
+    flag_other_people,
     profile_side,
 )
 from smpstudio.analysis._colour import (
@@ -29,7 +30,7 @@ from smpstudio.analysis._hair import (
     upper_head_region,
 )
 from smpstudio.analysis._image import list_photos, read_photo
-from smpstudio.analysis._mesh import FaceMesh, face_mesh
+from smpstudio.analysis._mesh import FACE_PROPORTIONS, FaceMesh, face_mesh
 from smpstudio.analysis._pose import (
     FRONT_VIEW_MAX_YAW_DEG,
     FULL_FRAME_DIAGONAL_MM,
@@ -77,6 +78,7 @@ from smpstudio.analysis._white_balance import (
 __all__ = [
     "COLORCHECKER_LAB_D50",
     "COLORCHECKER_NAMES",
+    "FACE_PROPORTIONS",
     "FEATURE_NAMES",
     "FRONT_VIEW_MAX_YAW_DEG",
     "FULL_FRAME_DIAGONAL_MM",
@@ -108,6 +110,7 @@ __all__ = [
     "estimate_white_balance",
     "face_mesh",
     "fit_chart_matrix",
+    "flag_other_people",
     "forehead_lab",
     "forehead_patch_px",
     "grey_edge_illuminant",

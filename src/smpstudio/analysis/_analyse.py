@@ -1,6 +1,7 @@
 """Photo analysis: one photo in, one ``View`` (without camera) out."""
 
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -354,6 +355,7 @@ def _analyse_pixels(
         quality=quality_flags(metrics),
         quality_metrics=metrics,
         head_pose_deg=(pose.yaw_deg, pose.pitch_deg, pose.roll_deg),
+        face_proportions=mesh.proportions(),
         view_kind=view_kind or pose.view,
         skin_patch=skin_where,
         hair_lab=None if hair_colour is None else hair_colour[0],
@@ -361,3 +363,39 @@ def _analyse_pixels(
         white_balance=balance.method,
         colour_cast_deg=balance.cast_deg,
     )
+
+
+def flag_other_people(views: Sequence[View]) -> tuple[View, ...]:
+    """Flag face photos whose face differs from the set's first face photo's.
+
+    Parameters
+    ----------
+    views : sequence of View
+        One client's analysed views, in the order given.
+
+    Returns
+    -------
+    tuple of View
+        The views, each face view after the first with its ``another_person`` measure and
+        flag (``QUALITY_CHECKS``): the RMS difference of its face proportions from the
+        first face view's.
+
+    Notes
+    -----
+    A check, not a proof: it catches most photos of someone else (85 % of pairs of the
+    congress portraits) and flags none of one face's rescaled, rotated, cropped or mirrored
+    copies (``scripts/face_proportion_spread.py``).
+    """
+    faces = [v for v in views if v.face_proportions is not None]
+    if len(faces) < 2:
+        return tuple(views)
+    assert faces[0].face_proportions is not None
+    first = np.asarray(faces[0].face_proportions)
+    flagged: dict[str, View] = {}
+    for view in faces[1:]:
+        assert view.face_proportions is not None
+        difference = float(np.sqrt(np.mean((np.asarray(view.face_proportions) - first) ** 2)))
+        metrics = dict(view.quality_metrics) | {"another_person": difference}
+        flags = dict(view.quality) | quality_flags({"another_person": difference})
+        flagged[view.name] = dataclasses.replace(view, quality_metrics=metrics, quality=flags)
+    return tuple(flagged.get(v.name, v) for v in views)

@@ -43,6 +43,20 @@ EYE_CORNERS = ((33, 133), (362, 263))
 the image; the model was trained on the first and sees the second mirrored."""
 
 
+FACE_PROPORTIONS = {
+    "eye width": ((33, 133), (362, 263)),
+    "inner eye corners": ((133, 362),),
+    "nose width": ((98, 327),),
+    "face width at the temples": ((234, 454),),
+    "nose length": ((168, 1),),
+    "forehead to nasion": ((10, 168),),
+    "nose tip to outer eye corner": ((1, 33), (1, 263)),
+    "nasion to outer eye corner": ((168, 33), (168, 263)),
+}
+"""Distances between Face Mesh landmarks that an expression hardly moves (mouth and chin
+are left out), each averaged over the two sides where it has two."""
+
+
 @dataclass(frozen=True, slots=True)
 class FaceMesh:
     """478 face landmarks in photo pixels.
@@ -61,6 +75,19 @@ class FaceMesh:
     landmarks_px: FloatArray
     presence: float
     iris_px: FloatArray | None = None
+
+    def proportions(self) -> tuple[float, ...]:
+        """The face's proportions, comparable between photos of one person.
+
+        ``FACE_PROPORTIONS`` measured in 3D, as logs of their ratio to the outer eye corners'
+        distance: pose and scale drop out, and a mirrored photo gives the same.
+        """
+        p = self.landmarks_px[:, :3]
+        corners = float(np.linalg.norm(p[RIGHT_EYE_OUTER] - p[LEFT_EYE_OUTER]))
+        return tuple(
+            float(np.log(np.mean([np.linalg.norm(p[a] - p[b]) for a, b in pairs]) / corners))
+            for pairs in FACE_PROPORTIONS.values()
+        )
 
     def iris_diameters_px(self) -> tuple[float, float]:
         """Horizontal iris diameter of the right and left eye, pixels."""

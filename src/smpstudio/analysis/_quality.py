@@ -112,6 +112,19 @@ QUALITY_CHECKS: dict[str, QualityCheck] = {
             "a front or side view is registered to the head by its face",
         ),
         QualityCheck(
+            "another_person",
+            0.04,
+            "RMS difference of log face proportions from the set's first face photo",
+            "above",
+            "the face's proportions differ from the first face photo's by more than one "
+            "person's photos do: it may show someone else; check that every photo in the set "
+            "is of this client",
+            "measured (scripts/face_proportion_spread.py): photos of 18 different people differ "
+            "by 0.017–0.14 (85 % of pairs above 0.04); the same photo resized, rotated, "
+            "cropped, recompressed or mirrored by at most 0.028, renders of one head turned "
+            "15° by at most 0.036",
+        ),
+        QualityCheck(
             "scalp_out_of_frame",
             0.02,
             "share of the upper head's width lying on the photo's top or side edges",

@@ -112,6 +112,9 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
                 "quality": dict(view.quality),
                 "quality_metrics": dict(view.quality_metrics),
                 "head_pose_deg": None if view.head_pose_deg is None else list(view.head_pose_deg),
+                "face_proportions": (
+                    None if view.face_proportions is None else list(view.face_proportions)
+                ),
                 "view_kind": view.view_kind,
                 "hair_lab": None if view.hair_lab is None else list(view.hair_lab),
                 "hair_lab_iqr": None if view.hair_lab_iqr is None else list(view.hair_lab_iqr),
@@ -361,6 +364,9 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path
                 quality=v["quality"],
                 quality_metrics=v.get("quality_metrics", {}),
                 head_pose_deg=None if v.get("head_pose_deg") is None else tuple(v["head_pose_deg"]),
+                face_proportions=(
+                    None if v.get("face_proportions") is None else tuple(v["face_proportions"])
+                ),
                 view_kind=v.get("view_kind"),
                 hair_lab=None if v.get("hair_lab") is None else tuple(v["hair_lab"]),
                 hair_lab_iqr=None if v.get("hair_lab_iqr") is None else tuple(v["hair_lab_iqr"]),

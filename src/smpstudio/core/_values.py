@@ -163,6 +163,9 @@ class View:
         The photo's focal length, pixels (from its EXIF record or the default lens).
     focal_source : str or None
         Where ``focal_px`` came from, in words.
+    face_proportions : tuple of float or None
+        The face's proportions (``smpstudio.analysis.FACE_PROPORTIONS``, logs of ratios);
+        None where no face shows.
     """
 
     name: str
@@ -190,6 +193,7 @@ class View:
     skin_patch: str | None = None
     focal_px: float | None = None
     focal_source: str | None = None
+    face_proportions: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.landmarks_px is not None:
