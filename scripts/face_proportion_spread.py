@@ -32,13 +32,18 @@ def _proportions(image: ImageRGB) -> np.ndarray | None:
 
 def _copies(image: ImageRGB) -> Iterator[ImageRGB]:
     h, w = image.shape[:2]
-    yield cv2.resize(image, (int(w * 0.7), int(h * 0.7)), interpolation=cv2.INTER_AREA)
     turn = cv2.getRotationMatrix2D((w / 2, h / 2), 6.0, 1.0)
-    yield cv2.warpAffine(image, turn, (w, h), borderMode=cv2.BORDER_REPLICATE)
-    yield image[int(h * 0.05) : int(h * 0.95), int(w * 0.05) : int(w * 0.95)].copy()
     _, jpeg = cv2.imencode(".jpg", image[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 50])
-    yield cv2.imdecode(jpeg, cv2.IMREAD_COLOR)[:, :, ::-1].copy()
-    yield image[:, ::-1].copy()
+    decoded = cv2.imdecode(jpeg, cv2.IMREAD_COLOR)
+    assert decoded is not None
+    for copy in (
+        cv2.resize(image, (int(w * 0.7), int(h * 0.7)), interpolation=cv2.INTER_AREA),
+        cv2.warpAffine(image, turn, (w, h), borderMode=cv2.BORDER_REPLICATE),
+        image[int(h * 0.05) : int(h * 0.95), int(w * 0.05) : int(w * 0.95)],
+        decoded[:, :, ::-1],
+        image[:, ::-1],
+    ):
+        yield np.ascontiguousarray(copy, dtype=np.uint8)
 
 
 def _rms(a: np.ndarray, b: np.ndarray) -> float:

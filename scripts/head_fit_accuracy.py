@@ -94,17 +94,21 @@ def _rows(name: str, truth: HeadModel, ipd_mm: float, cameras: dict[str, Camera]
     scalp = truth.vertices_mm[np.unique(truth.faces[truth.scalp_faces])]
     taped = measure_head(truth.vertices_mm, truth.faces).head_circumference_mm
     scales = {
-        "true": {"interpupillary_mm": ipd_mm, "interpupillary_sd_mm": 0.5},
-        "prior": {
-            "interpupillary_mm": ANSUR_MALE.interpupillary_breadth_mm,
-            "interpupillary_sd_mm": ANSUR_MALE.interpupillary_breadth_sd_mm,
-        },
+        "true": (ipd_mm, 0.5, taped),
+        "prior": (
+            ANSUR_MALE.interpupillary_breadth_mm,
+            ANSUR_MALE.interpupillary_breadth_sd_mm,
+            None,
+        ),
     }
     for label, used in (("front", views[:1]), ("5 views", views)):
-        for scale, given in scales.items():
+        for scale, (ipd, ipd_sd, circumference) in scales.items():
             start = time.perf_counter()
             head, registered, fit = fit_head_to_views(
-                used, head_circumference_mm=taped if scale == "true" else None, **given
+                used,
+                interpupillary_mm=ipd,
+                interpupillary_sd_mm=ipd_sd,
+                head_circumference_mm=circumference,
             )
             seconds = time.perf_counter() - start
             d = distance_to_surface_mm(head, scalp)

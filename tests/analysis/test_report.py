@@ -36,7 +36,7 @@ def test_report_holds_every_measurement(analysed: Path) -> None:
         "source": view.scale_source,
     }
     assert report["skin"]["ita_class"] in {name for _, name in ITA_CLASSES} | {"dark"}
-    assert set(report["quality"]) == set(QUALITY_CHECKS) - {"no_face_found"}
+    assert set(report["quality"]) == set(QUALITY_CHECKS) - {"no_face_found", "another_person"}
     low = report["quality"]["low_resolution"]
     assert low["flagged"] is (view.mm_per_px > 0.5) and low["threshold"] == 0.5
     assert low["value"] == pytest.approx(view.mm_per_px) and low["message"]
