@@ -253,7 +253,7 @@ def head(
         _out.print(
             f"  scalp remeshed: edges {r['edge_p5_mm']:.2f}–{r['edge_p95_mm']:.2f} mm (median "
             f"{r['edge_median_mm']:.2f}); normal steps p95 {r['normal_jump_before_p95_deg']:.1f}° "
-            f"→ {r['normal_jump_p95_deg']:.1f}°",
+            f"→ {r['normal_jump_p95_deg']:.1f}°; seam left open {r['open_seam_mm']:.0f} mm",
             highlight=False,
         )
     _print_coverage(plan)

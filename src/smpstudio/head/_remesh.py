@@ -6,7 +6,10 @@ scalp faces are Loop-subdivided (Loop 1987) to a smooth surface, then remeshed: 
 vertices on that surface, triangulated as the spherical Delaunay triangulation seen from the
 head centre (the convex hull of their directions — the scalp is star-shaped about the centre
 of the skull, which is checked), and relaxed a few times towards the mean of their neighbours
-and back onto the smooth surface, as in isotropic remeshing (Botsch & Kobbelt 2004).
+and back onto the smooth surface, as in isotropic remeshing (Botsch & Kobbelt 2004). The new
+scalp's border is then stitched to the kept face, ears and neck by a strip of triangles
+zipped between the two borders (each step takes the shorter diagonal, as in contour
+stitching), so that the head stays closed where the scalp meets the rest.
 """
 
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ from smpstudio.head._sampling import sample_surface_uniform, select_poisson_disk
 from smpstudio.head._scan import clean_surface
 from smpstudio.head._surface import closest_points_on_triangles
 from smpstudio.head._topology import (
+    boundary_loops,
     compact,
     edge_lengths_mm,
     face_normals_areas,
@@ -46,6 +50,10 @@ _CANDIDATES = 8
 _LONG_EDGE = 2.2
 _SEARCH = 8
 _OFF_SURFACE_MM = 1.0
+SEAM_GAP_PER_EDGE = 2.0
+"""Borders of the new scalp and of the kept mesh are stitched when their points lie within
+this many target edges of the other's (median) and their lengths agree within 50 % (else
+they are not the two sides of one seam)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +72,9 @@ class ScalpRemesh:
         The same on the original scalp.
     area_change : float
         New scalp area over the original scalp area, minus one.
+    open_seam_mm : float
+        Length of open border the remeshing left between the new scalp and the kept mesh
+        (borders the input did not have), millimetres; 0 when fully stitched.
     """
 
     subdivisions: int
@@ -75,6 +86,7 @@ class ScalpRemesh:
     normal_jump_before_median_deg: float
     normal_jump_before_p95_deg: float
     area_change: float
+    open_seam_mm: float
 
 
 def head_centre_mm() -> FloatArray:
@@ -145,6 +157,69 @@ def _project(points: PointsMM, triangles: FloatArray, tree: cKDTree) -> tuple[Po
         better = d < best
         out[better], best[better], face[better] = closest[better], d[better], idx[better, j]
     return out, face
+
+
+def _zip(vertices: PointsMM, a: IntArray, b: IntArray) -> IntArray:
+    """Triangles joining two borders that run side by side the same way round.
+
+    ``a`` is a loop in its faces' winding order, ``b`` runs the same way; each step takes
+    the shorter of the two diagonals that advance one loop or the other.
+    """
+    b = np.roll(b, -int(cKDTree(vertices[b]).query(vertices[a[0]])[1]))
+    na, nb = len(a), len(b)
+    i = j = 0
+    triangles = []
+    while i < na or j < nb:
+        ai, ai1, bj, bj1 = a[i % na], a[(i + 1) % na], b[j % nb], b[(j + 1) % nb]
+        along_a = np.linalg.norm(vertices[ai1] - vertices[bj])
+        along_b = np.linalg.norm(vertices[bj1] - vertices[ai])
+        if j >= nb or (i < na and along_a <= along_b):
+            triangles.append((ai1, ai, bj))
+            i += 1
+        else:
+            triangles.append((ai, bj, bj1))
+            j += 1
+    return np.asarray(triangles, dtype=np.int64)
+
+
+def _stitch(vertices: PointsMM, scalp: IntArray, rest: IntArray, gap_mm: float) -> IntArray:
+    """A strip of triangles closing each seam between the scalp's border and the rest's."""
+    strips = [np.zeros((0, 3), dtype=np.int64)]
+    rest_loops = boundary_loops(rest)
+    for a in boundary_loops(scalp):
+        near_a = cKDTree(vertices[a])
+        for b in rest_loops:
+            to_b, which = cKDTree(vertices[b]).query(vertices[a])
+            lengths = [_loop_length_mm(vertices[loop]) for loop in (a, b)]
+            # a coarse kept border's points are far apart: allow half its spacing more
+            sides = np.linalg.norm(vertices[b] - vertices[np.roll(b, 1)], axis=1)
+            apart = np.median(near_a.query(vertices[b])[0])
+            if (
+                np.median(to_b) > gap_mm + float(np.median(sides)) / 2
+                or apart > gap_mm
+                or max(lengths) > 1.5 * min(lengths)
+            ):
+                continue
+            # the kept mesh runs its border the other way round: follow it along ``a``
+            steps = np.diff(which) % len(b)
+            steps = np.where(steps > len(b) // 2, steps - len(b), steps)
+            strips.append(_zip(vertices, a, b if steps.sum() >= 0 else b[::-1]))
+            break
+    return np.vstack(strips)
+
+
+def _loop_length_mm(points: PointsMM) -> float:
+    return float(np.linalg.norm(points - np.roll(points, -1, axis=0), axis=1).sum())
+
+
+def _open_length_mm(vertices: PointsMM, faces: IntArray, known: set[tuple[int, int]]) -> float:
+    """Length of the border edges of a mesh that are not among ``known`` (sorted pairs)."""
+    total = 0.0
+    for loop in boundary_loops(faces):
+        for u, v in zip(loop, np.roll(loop, -1), strict=True):
+            if (min(u, v), max(u, v)) not in known:
+                total += float(np.linalg.norm(vertices[u] - vertices[v]))
+    return total
 
 
 def _grow(faces: IntArray, selected: BoolArray, rings: int) -> BoolArray:
@@ -267,12 +342,19 @@ def remesh_scalp(
     # notches of the old scalp border leave small holes in the triangulation: close them
     surface, _ = clean_surface(points, triangles[on_scalp], max_hole_perimeter_mm=12 * edge_mm)
     new_vertices, new_faces = surface.vertices_mm, surface.faces
-    rest = head.faces[~head.scalp_faces]
+    rest = head.faces[~head.scalp_faces] + len(new_vertices)
+    all_vertices = np.vstack([new_vertices, head.vertices_mm])
+    seam = _stitch(all_vertices, new_faces, rest, SEAM_GAP_PER_EDGE * edge_mm)
+    input_border = {
+        (min(u, v) + len(new_vertices), max(u, v) + len(new_vertices))
+        for loop in boundary_loops(head.faces)
+        for u, v in zip(loop, np.roll(loop, -1), strict=True)
+    }
     combined = HeadModel(
-        vertices_mm=np.vstack([new_vertices, head.vertices_mm]),
-        faces=np.vstack([new_faces, rest + len(new_vertices)]).astype(np.int64),
+        vertices_mm=all_vertices,
+        faces=np.vstack([new_faces, seam, rest]).astype(np.int64),
         scalp_faces=np.concatenate(
-            [np.ones(len(new_faces), dtype=bool), np.zeros(len(rest), dtype=bool)]
+            [np.ones(len(new_faces), dtype=bool), np.zeros(len(seam) + len(rest), dtype=bool)]
         ),
         source=f"{head.source}; scalp remeshed to {edge_mm:g} mm edges",
     )
@@ -288,5 +370,6 @@ def remesh_scalp(
         normal_jump_before_median_deg=float(np.median(before)),
         normal_jump_before_p95_deg=float(np.percentile(before, 95)),
         area_change=combined.scalp_area_mm2 / head.scalp_area_mm2 - 1.0,
+        open_seam_mm=_open_length_mm(all_vertices, combined.faces, input_border),
     )
     return combined, report
