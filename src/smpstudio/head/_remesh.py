@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import trimesh
 from scipy import sparse
+from scipy.sparse import csgraph
 from scipy.spatial import Delaunay, cKDTree
 
 from smpstudio._typing import BoolArray, FloatArray, IntArray, PointsMM
@@ -31,6 +32,7 @@ from smpstudio.head._topology import (
     compact,
     edge_lengths_mm,
     face_normals_areas,
+    neighbouring_faces,
     normal_steps_deg,
     undirected_edges,
 )
@@ -122,17 +124,31 @@ def mark_scalp(vertices_mm: PointsMM, faces: IntArray) -> BoolArray:
         Faces that face away from the skull centre (which leaves out the inner sides of the
         ears) and whose centroid lies above a limit that rises from
         ``scalp_lower_limit_above_frankfort_mm`` at the tragia to
-        ``scalp_front_lower_limit_above_frankfort_mm`` at the eyes' depth (above the brows).
+        ``scalp_front_lower_limit_above_frankfort_mm`` at the eyes' depth (above the brows);
+        of those, the largest edge-connected piece (by area): islands such as the top of an
+        ear's helix are not scalp.
     """
     centroid = vertices_mm[faces].mean(axis=1)
     radial = centroid - head_centre_mm()
     radial /= np.maximum(np.linalg.norm(radial, axis=1, keepdims=True), 1e-12)
-    facing = np.einsum("ij,ij->i", face_normals_areas(vertices_mm, faces)[0], radial)
+    normals, areas = face_normals_areas(vertices_mm, faces)
+    facing = np.einsum("ij,ij->i", normals, radial)
     side = DEFAULTS["scalp_lower_limit_above_frankfort_mm"].value
     front = DEFAULTS["scalp_front_lower_limit_above_frankfort_mm"].value
     forward = np.clip(centroid[:, 2] / DEFAULTS["eye_forward_of_tragion_mm"].value, 0.0, 1.0)
     lower = side + (front - side) * forward
-    return np.asarray((centroid[:, 1] >= lower) & (facing >= MIN_RADIAL_COSINE))
+    scalp = (centroid[:, 1] >= lower) & (facing >= MIN_RADIAL_COSINE)
+    chosen = np.flatnonzero(scalp)
+    if len(chosen) == 0:
+        return np.asarray(scalp)
+    pairs = neighbouring_faces(faces[chosen])
+    graph = sparse.coo_matrix(
+        (np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(chosen), len(chosen))
+    )
+    _, piece = csgraph.connected_components(graph, directed=False)
+    largest = np.argmax(np.bincount(piece, weights=areas[chosen]))
+    scalp[chosen[piece != largest]] = False
+    return np.asarray(scalp)
 
 
 def _border_points(vertices: PointsMM, faces: IntArray, spacing_mm: float) -> PointsMM:
