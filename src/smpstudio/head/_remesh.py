@@ -198,10 +198,11 @@ def _zip(vertices: PointsMM, a: IntArray, b: IntArray) -> IntArray:
     return np.asarray(triangles, dtype=np.int64)
 
 
-def _stitch(vertices: PointsMM, scalp: IntArray, rest: IntArray, gap_mm: float) -> IntArray:
+def _stitch(
+    vertices: PointsMM, scalp: IntArray, rest_loops: list[IntArray], gap_mm: float
+) -> IntArray:
     """A strip of triangles closing each seam between the scalp's border and the rest's."""
     strips = [np.zeros((0, 3), dtype=np.int64)]
-    rest_loops = boundary_loops(rest)
     for a in boundary_loops(scalp):
         near_a = cKDTree(vertices[a])
         for b in rest_loops:
@@ -228,14 +229,16 @@ def _loop_length_mm(points: PointsMM) -> float:
     return float(np.linalg.norm(points - np.roll(points, -1, axis=0), axis=1).sum())
 
 
-def _open_length_mm(vertices: PointsMM, faces: IntArray, known: set[tuple[int, int]]) -> float:
-    """Length of the border edges of a mesh that are not among ``known`` (sorted pairs)."""
-    total = 0.0
-    for loop in boundary_loops(faces):
-        for u, v in zip(loop, np.roll(loop, -1), strict=True):
-            if (min(u, v), max(u, v)) not in known:
-                total += float(np.linalg.norm(vertices[u] - vertices[v]))
-    return total
+def _open_length_mm(vertices: PointsMM, new: IntArray, kept_border: IntArray) -> float:
+    """Length of border left open between new faces and the kept mesh's border edges.
+
+    An edge is open where it borders the new faces (scalp and strip) but not the kept mesh,
+    or the kept mesh's seam side but no new face.
+    """
+    edges, _, counts = undirected_edges(new)
+    once = {tuple(e) for e in edges[counts == 1].tolist()}
+    kept = {tuple(e) for e in np.sort(kept_border, axis=1).tolist()}
+    return float(sum(np.linalg.norm(vertices[u] - vertices[v]) for u, v in once ^ kept))
 
 
 def _grow(faces: IntArray, selected: BoolArray, rings: int) -> BoolArray:
@@ -360,12 +363,20 @@ def remesh_scalp(
     new_vertices, new_faces = surface.vertices_mm, surface.faces
     rest = head.faces[~head.scalp_faces] + len(new_vertices)
     all_vertices = np.vstack([new_vertices, head.vertices_mm])
-    seam = _stitch(all_vertices, new_faces, rest, SEAM_GAP_PER_EDGE * edge_mm)
-    input_border = {
-        (min(u, v) + len(new_vertices), max(u, v) + len(new_vertices))
-        for loop in boundary_loops(head.faces)
-        for u, v in zip(loop, np.roll(loop, -1), strict=True)
-    }
+    # the kept mesh's border where the old scalp was (its other borders, the neck's, stay)
+    old_scalp_edges, _, _ = undirected_edges(scalp)
+    old_scalp = {tuple(e) for e in (old_scalp_edges + len(new_vertices)).tolist()}
+    rest_loops = boundary_loops(rest)
+    kept_border = np.array(
+        [
+            (u, v)
+            for loop in rest_loops
+            for u, v in zip(loop.tolist(), np.roll(loop, -1).tolist(), strict=True)
+            if (min(u, v), max(u, v)) in old_scalp
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    seam = _stitch(all_vertices, new_faces, rest_loops, SEAM_GAP_PER_EDGE * edge_mm)
     combined = HeadModel(
         vertices_mm=all_vertices,
         faces=np.vstack([new_faces, seam, rest]).astype(np.int64),
@@ -386,6 +397,6 @@ def remesh_scalp(
         normal_jump_before_median_deg=float(np.median(before)),
         normal_jump_before_p95_deg=float(np.percentile(before, 95)),
         area_change=combined.scalp_area_mm2 / head.scalp_area_mm2 - 1.0,
-        open_seam_mm=_open_length_mm(all_vertices, combined.faces, input_border),
+        open_seam_mm=_open_length_mm(all_vertices, np.vstack([new_faces, seam]), kept_border),
     )
     return combined, report
