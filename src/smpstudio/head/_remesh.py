@@ -50,7 +50,7 @@ MIN_RADIAL_COSINE = 0.2
 normal and the direction from the centre); below it the scalp is not star-shaped."""
 _CANDIDATES = 8
 _LONG_EDGE = 2.2
-_SEARCH = 8
+_SEARCH = 4
 _OFF_SURFACE_MM = 1.0
 SEAM_GAP_PER_EDGE = 2.0
 """Borders of the new scalp and of the kept mesh are stitched when their points lie within

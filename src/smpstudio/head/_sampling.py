@@ -112,7 +112,7 @@ def select_poisson_disk(points_mm: PointsMM, radius_mm: FloatArray) -> IntArray:
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     pairs = cKDTree(points_mm).query_pairs(float(radius_mm.max()), output_type="ndarray")
-    if len(pairs):
+    if len(pairs) and radius_mm.min() < radius_mm.max():
         gap = np.linalg.norm(points_mm[pairs[:, 0]] - points_mm[pairs[:, 1]], axis=1)
         pairs = pairs[gap < np.maximum(radius_mm[pairs[:, 0]], radius_mm[pairs[:, 1]])]
     # Each candidate only needs the later candidates it blocks (pairs are i < j).
