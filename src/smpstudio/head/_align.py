@@ -38,9 +38,11 @@ REFINEMENT_VIEWS = 4
 first, axis-aligned render gives landmarks that are off by several degrees; over six random
 turns of the Lee Perry-Smith scan, two refits left up to 2.9° between alignments, four
 left 1.1°."""
-SETTLED_TURN_DEG = 5.0
+SETTLED_TURN_DEG = 2.0
 """The last refit may turn the view by at most this much; more and the refinement has not
-settled (as when it starts from a profile) and the next face found is tried."""
+settled (as when it starts from a profile, each refit turning it a little further)."""
+MAX_REFINEMENT_VIEWS = 10
+"""Refits from one face found before it is given up for the next face found."""
 MAX_FACE_CANDIDATES = 3
 """Faces found in the axis renders that are refined, best score first, before giving up."""
 _EYE_LANDMARKS = ((33, 133), (362, 263))
@@ -312,14 +314,14 @@ def _similarity(source: PointsMM, target: PointsMM) -> tuple[FloatArray, float, 
 def _refine_face_view(
     samples: tuple[PointsMM, FloatArray], view: FloatArray, canonical: PointsMM
 ) -> tuple[ImageRGB, FloatArray, float, FloatArray, PointsMM, FloatArray, BoolArray] | None:
-    """Render straight at the face and refit it, ``REFINEMENT_VIEWS`` times.
+    """Render straight at the face and refit it, ``REFINEMENT_VIEWS`` times or until settled.
 
     Returns the last render, the canonical face's similarity (rotation, scale, shift), the
-    lifted landmarks, their residuals and the kept ones — or None if the face is lost or the
-    last refit still turns the view by more than ``SETTLED_TURN_DEG``.
+    lifted landmarks, their residuals and the kept ones — or None if the face is lost, or
+    every refit after the ``REFINEMENT_VIEWS``-th, up to ``MAX_REFINEMENT_VIEWS``, still
+    turns the view by more than ``SETTLED_TURN_DEG``.
     """
-    turn_deg = np.inf
-    for _ in range(REFINEMENT_VIEWS):
+    for refit in range(MAX_REFINEMENT_VIEWS):
         image, points = splat_render(*samples, view, ALIGNMENT_RENDER_PX)
         detection = detect_face(image)
         if detection is None:
@@ -337,9 +339,9 @@ def _refine_face_view(
         cosine = (np.trace(rotation.T @ view.T) - 1) / 2  # the turn from the old view to the new
         turn_deg = float(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))
         view = rotation.T  # scan axes to the face's axes: a frontal view
-    if turn_deg > SETTLED_TURN_DEG:
-        return None
-    return image, rotation, scale, shift, lifted, residual, np.asarray(keep)
+        if refit + 1 >= REFINEMENT_VIEWS and turn_deg <= SETTLED_TURN_DEG:
+            return image, rotation, scale, shift, lifted, residual, np.asarray(keep)
+    return None
 
 
 def align_scan_by_face(vertices_mm: PointsMM, faces: IntArray) -> FaceAlignment:
