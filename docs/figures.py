@@ -20,9 +20,10 @@ import numpy as np
 
 from smpstudio.analysis import analyse_photo, read_photo
 from smpstudio.core import HeadModel
-from smpstudio.design import default_design, hairline_curve_mm
+from smpstudio.design import HAIRLINE_STYLES, default_design, hairline_curve_mm, hairline_uv
 from smpstudio.domain import ANSUR_MALE, DEFAULTS
 from smpstudio.head import (
+    chart_from_surface,
     face_template_mm,
     fit_ellipsoid_head,
     head_from_scan,
@@ -58,6 +59,14 @@ def ict_head() -> HeadModel:
     return HeadModel(vertices, faces, centroid_y >= lower, "ICT-FaceKit neutral")
 
 
+def _save_with_ict_credit(fig: plt.Figure, name: str, credit_y: float) -> None:
+    fig.text(
+        0.5, credit_y, CREDIT + "; placed in the head frame approximately.", ha="center", fontsize=8
+    )
+    fig.savefig(OUT / name, bbox_inches="tight")
+    plt.close(fig)
+
+
 def pattern_figure() -> None:
     head = ict_head()
     design = default_design(head)
@@ -83,11 +92,41 @@ def pattern_figure() -> None:
         "hairline band at half density",
         fontsize=11,
     )
-    fig.text(
-        0.5, 0.02, CREDIT + "; placed in the head frame approximately.", ha="center", fontsize=8
+    _save_with_ict_credit(fig, "pattern-on-ict-head.png", 0.02)
+
+
+def hairline_figure() -> None:
+    head = ict_head()
+    chart = scalp_chart(head)
+    fig = plt.figure(figsize=(12, 8.6), dpi=110)
+    presets = [("natural", "mature"), ("natural", "juvenile")]
+    for i, (style, age) in enumerate(presets):
+        design = default_design(head, style=style, age=age)
+        curve = hairline_curve_mm(head, design, chart=chart)
+        image, _ = render_head_view(head, elev_deg=15, azim_deg=-35, curve_mm=curve)
+        ax = fig.add_subplot(2, 2, i + 1)
+        ax.imshow(image[: image.shape[0] * 4 // 5])
+        ax.set_title(f"{style}, {age}: rule-of-8 control points", fontsize=10)
+        ax.set_axis_off()
+    ax = fig.add_subplot(2, 1, 2)
+    control = chart_from_surface(chart, default_design(head).hairline_mm)
+    for shift, (name, colour) in enumerate(
+        [("soft", "tab:orange"), ("natural", "tab:red"), ("defined", "tab:blue")]
+    ):
+        drawn, smooth = hairline_uv(control, HAIRLINE_STYLES[name])
+        ax.plot(drawn[:, 0], drawn[:, 1] - 12 * shift, color=colour, lw=1.0, label=name)
+        ax.plot(smooth[:, 0], smooth[:, 1] - 12 * shift, color="0.6", lw=0.6, ls="--")
+        ax.plot(control[:, 0], control[:, 1] - 12 * shift, "k.", ms=6)
+    ax.set_aspect("equal")
+    ax.set_xlabel("u, mm (client's left →)")
+    ax.set_ylabel("v, mm (forward); styles 12 mm apart")
+    ax.legend(loc="lower center", ncol=3, fontsize=9)
+    ax.set_title(
+        "the three styles' lines in the scalp chart (dashed: the spline through the control "
+        "points, black)",
+        fontsize=10,
     )
-    fig.savefig(OUT / "pattern-on-ict-head.png", bbox_inches="tight")
-    plt.close(fig)
+    _save_with_ict_credit(fig, "hairline-styles.png", 0.01)
 
 
 def head_frame_figure() -> None:
@@ -234,5 +273,6 @@ if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     head_frame_figure()
     pattern_figure()
+    hairline_figure()
     hair_mask_figure()
     scan_figure()

@@ -21,6 +21,21 @@ SCAN = ROOT / "tests" / "data" / "meshes" / "LeePerrySmith.glb"
 MM_PER_UNIT = 48.0
 
 
+def alignment_difference(
+    turned_alignment: np.ndarray, turn: np.ndarray, reference: np.ndarray
+) -> tuple[float, float]:
+    """Rotation (degrees) and origin shift (mm) between two alignments of one scan.
+
+    ``turned_alignment`` (4 × 4, head from scan) was found for the scan's vertices turned by
+    ``turn`` (3 × 3); ``reference`` for the scan as read.
+    """
+    undone = turned_alignment.copy()
+    undone[:3, :3] = undone[:3, :3] @ turn
+    delta = undone @ np.linalg.inv(reference)
+    angle = np.degrees(np.arccos(np.clip((np.trace(delta[:3, :3]) - 1) / 2, -1, 1)))
+    return float(angle), float(np.linalg.norm(delta[:3, 3]))
+
+
 def main() -> None:
     turns = int(sys.argv[1]) if len(sys.argv) > 1 else 6
     mesh = trimesh.load(SCAN, force="mesh", process=False)
@@ -33,11 +48,7 @@ def main() -> None:
     for k in range(turns):
         turn = Rotation.random(random_state=rng).as_matrix()
         found = align_scan_by_face(surface.vertices_mm @ turn.T, surface.faces)
-        undone = found.head_from_scan.matrix.copy()
-        undone[:3, :3] = undone[:3, :3] @ turn
-        delta = undone @ np.linalg.inv(reference)
-        angle = np.degrees(np.arccos(np.clip((np.trace(delta[:3, :3]) - 1) / 2, -1, 1)))
-        shift = float(np.linalg.norm(delta[:3, 3]))
+        angle, shift = alignment_difference(found.head_from_scan.matrix, turn, reference)
         worst = np.maximum(worst, [angle, shift])
         print(f"{k:>4}{angle:>12.2f}{shift:>11.2f}")
     print(f"worst: {worst[0]:.2f}° and {worst[1]:.2f} mm over {turns} turns")

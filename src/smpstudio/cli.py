@@ -262,11 +262,28 @@ def head(
 @app.command()
 def design(
     plan_dir: PlanDir,
-    style: Annotated[Literal["natural", "soft", "defined"], typer.Option()] = "natural",
+    style: Annotated[
+        Literal["natural", "soft", "defined"],
+        typer.Option(help="Hairline style: its irregularity and transition band."),
+    ] = "natural",
+    age: Annotated[
+        Literal["mature", "juvenile"],
+        typer.Option(help="Mature (rule of 8) or juvenile (15 mm lower) hairline."),
+    ] = "mature",
+    mfp_above_glabella: Annotated[
+        float | None,
+        typer.Option(
+            min=50.0,
+            max=120.0,
+            help="Mid-frontal point above mid-glabella along the forehead, mm (7–10 cm usual).",
+        ),
+    ] = None,
 ) -> None:
     """Place the hairline, zones and target densities."""
     with _exit_on_error():
-        plan = workflow.run_design(plan_dir, style=style)
+        plan = workflow.run_design(
+            plan_dir, style=style, age=age, mfp_above_glabella_mm=mfp_above_glabella
+        )
     assert plan.design is not None
     for z in plan.design.zones:
         _out.print(

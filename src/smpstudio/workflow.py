@@ -103,6 +103,17 @@ _STAGE_DEFAULTS: dict[str, tuple[str, ...]] = {
         "hairline_frontotemporal_above_canthus_mm",
         "lateral_canthus_half_width_mm",
         "hairline_band_width_mm",
+        "hairline_soft_transition_mm",
+        "hairline_defined_transition_mm",
+        "hairline_juvenile_forward_mm",
+        "hairline_macro_wavelength_mm",
+        "hairline_micro_wavelength_mm",
+        "hairline_soft_macro_rms_mm",
+        "hairline_natural_macro_rms_mm",
+        "hairline_defined_macro_rms_mm",
+        "hairline_soft_micro_rms_mm",
+        "hairline_natural_micro_rms_mm",
+        "hairline_defined_micro_rms_mm",
         "impression_density_per_cm2",
         "hairline_band_density_fraction",
         "dot_diameter_mm",
@@ -464,7 +475,13 @@ def _write_scan_record(out_dir: Path, imported: ImportedScan, scanned: ScanHead)
     write_bytes_atomic(out_dir / "head" / "scan.json", text.encode("utf-8"))
 
 
-def run_design(out_dir: Path, *, style: str = "natural") -> Plan:
+def run_design(
+    out_dir: Path,
+    *,
+    style: str = "natural",
+    age: str = "mature",
+    mfp_above_glabella_mm: float | None = None,
+) -> Plan:
     """Place a default design (rule-of-8 hairline, band and main zone) on the head.
 
     Parameters
@@ -472,7 +489,12 @@ def run_design(out_dir: Path, *, style: str = "natural") -> Plan:
     out_dir : Path
         Plan folder after ``head``.
     style : {"natural", "soft", "defined"}, optional
-        Hairline style.
+        Hairline style preset.
+    age : {"mature", "juvenile"}, optional
+        Hairline age preset.
+    mfp_above_glabella_mm : float, optional
+        Height of the mid-frontal point above mid-glabella along the forehead, millimetres
+        (default: the rule of 8, less the juvenile offset for a juvenile line).
 
     Returns
     -------
@@ -481,7 +503,10 @@ def run_design(out_dir: Path, *, style: str = "natural") -> Plan:
     """
     plan = _load_after(out_dir, "design", "head")
     assert plan.head is not None
-    plan = _with_defaults(plan, "design", design=default_design(plan.head, style=style))
+    design = default_design(
+        plan.head, style=style, age=age, mfp_above_glabella_mm=mfp_above_glabella_mm
+    )
+    plan = _with_defaults(plan, "design", design=design)
     save_plan(plan, out_dir)
     return plan
 

@@ -1,7 +1,12 @@
 import numpy as np
 import pytest
 
-from smpstudio.design import default_design, treated_region, zone_of_points
+from smpstudio.design import (
+    default_design,
+    hairline_curve_mm,
+    treated_region,
+    zone_of_points,
+)
 from smpstudio.domain import DEFAULTS
 from smpstudio.head import distance_to_surface_mm, fit_ellipsoid_head, sample_surface_uniform
 
@@ -37,12 +42,13 @@ def test_rule_of_eight_arc_lengths(head_and_design) -> None:
 def test_region_and_zones(head_and_design) -> None:
     head, design = head_and_design
     pts, _ = sample_surface_uniform(head, head.scalp_faces, 50_000, rng=np.random.default_rng(0))
-    inside = treated_region(design, pts)
+    curve = hairline_curve_mm(head, design)
+    inside = treated_region(design, pts, curve)
     zone = zone_of_points(head, design, pts)
     assert np.array_equal(zone >= 0, inside)
     # forehead below the hairline is not treated; the vertex and the back are
-    assert not treated_region(design, np.array([[0.0, 60.0, 85.0]]))[0]
-    assert treated_region(design, np.array([[0.0, 131.0, -8.0], [0.0, 40.0, -95.0]])).all()
+    assert not treated_region(design, np.array([[0.0, 60.0, 85.0]]), curve)[0]
+    assert treated_region(design, np.array([[0.0, 131.0, -8.0], [0.0, 40.0, -95.0]]), curve).all()
     band = pts[zone == 0]
     assert band.size and band[:, 2].min() > 0  # the band is at the front
     area_cm2 = head.scalp_area_mm2 / 100

@@ -1,9 +1,17 @@
 """Design: hairline, zones and target densities on the head surface."""
 
-from smpstudio.design._hairline import (
+from smpstudio.design._curve import (
     HAIRLINE_STYLES,
+    HairlineStyle,
+    band_noise,
+    catmull_rom_uv,
+    hairline_uv,
+)
+from smpstudio.design._hairline import (
+    HAIRLINE_AGES,
     default_design,
     hairline_curve_mm,
+    move_control_point,
     point_up_surface_mm,
     rule_of_eight_hairline,
     surface_at,
@@ -12,9 +20,15 @@ from smpstudio.design._hairline import (
 )
 
 __all__ = [
+    "HAIRLINE_AGES",
     "HAIRLINE_STYLES",
+    "HairlineStyle",
+    "band_noise",
+    "catmull_rom_uv",
     "default_design",
     "hairline_curve_mm",
+    "hairline_uv",
+    "move_control_point",
     "point_up_surface_mm",
     "rule_of_eight_hairline",
     "surface_at",

@@ -1,23 +1,36 @@
 """Hairline and treated region on the head surface.
 
 The hairline is a row of control points on the surface, from the client's right temple
-over the forehead to the left temple. Between control points it is interpolated in a
-cylindrical chart around the head's vertical axis: azimuth φ = atan2(x, z) (0 in front,
-positive to the client's left) and height y. A surface point is behind the hairline when
-its height is at least the hairline's height at its azimuth; outside the hairline's azimuth
-range the treated region reaches down to ``lower_limit_mm``.
+over the forehead to the left temple. It is drawn in the scalp chart
+(:func:`smpstudio.head.scalp_chart`) as a spline through the points with the style's
+irregularity (:mod:`smpstudio.design._curve`) and mapped back onto the surface. A surface
+point is behind the hairline when its height is at least the drawn line's height at its
+azimuth φ = atan2(x, z) about the head's vertical axis (0 in front, positive to the
+client's left); outside the hairline's azimuth range the treated region reaches down to
+``lower_limit_mm``.
 """
+
+import dataclasses
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 from smpstudio._typing import BoolArray, FloatArray, IntArray, PointsMM
 from smpstudio.core import Design, HeadModel, Zone
+from smpstudio.design._curve import HAIRLINE_STYLES, hairline_uv
 from smpstudio.domain import DEFAULTS
-from smpstudio.head import cast_rays_mm
+from smpstudio.errors import PlanValidationError
+from smpstudio.head import (
+    ScalpChart,
+    cast_rays_mm,
+    chart_from_surface,
+    scalp_chart,
+    surface_from_chart,
+)
 
-HAIRLINE_STYLES = ("natural", "soft", "defined")
-"""Hairline style names a design may carry."""
+HAIRLINE_AGES = ("mature", "juvenile")
+"""Hairline age presets: mature by the rule of 8; juvenile lower on the forehead by
+``hairline_juvenile_forward_mm``."""
 SIDE_AZIMUTH_DEG = 80.0
 """Azimuth of the lowest hairline control points, at the temples, degrees from the front."""
 _CURVE_SAMPLES = 241
@@ -75,7 +88,9 @@ def point_up_surface_mm(head: HeadModel, x_mm: float, start_y_mm: float, arc_mm:
     return np.array([np.interp(arc_mm, arc, curve[:, i]) for i in range(3)])
 
 
-def rule_of_eight_hairline(head: HeadModel) -> PointsMM:
+def rule_of_eight_hairline(
+    head: HeadModel, *, age: str = "mature", mfp_above_glabella_mm: float | None = None
+) -> PointsMM:
     """Hairline control points by the "rule of 8", placed on the head surface.
 
     Parameters
@@ -83,11 +98,25 @@ def rule_of_eight_hairline(head: HeadModel) -> PointsMM:
     head : HeadModel
         The surface the points are placed on.
 
+    age : {"mature", "juvenile"}, optional
+        A juvenile line sits ``hairline_juvenile_forward_mm`` lower on the forehead
+        ([Rassman2013-Phenotype], ``domain.md`` §4), mid-frontal and frontotemporal points
+        alike.
+    mfp_above_glabella_mm : float, optional
+        Height of the mid-frontal point above mid-glabella as a tape laid on the forehead
+        measures it, millimetres; by default ``hairline_mfp_above_glabella_mm`` (the rule of
+        8), less the juvenile offset for a juvenile line.
+
     Returns
     -------
     (5, 3) ndarray of float
         Right temple, right frontotemporal point, mid-frontal point, left frontotemporal
         point, left temple; millimetres, head frame.
+
+    Raises
+    ------
+    ValueError
+        If ``age`` is not one of ``HAIRLINE_AGES``.
 
     Notes
     -----
@@ -96,15 +125,17 @@ def rule_of_eight_hairline(head: HeadModel) -> PointsMM:
     distances are arc lengths along the surface, as measured with a tape. Temple points at
     ``SIDE_AZIMUTH_DEG`` on the lower scalp limit.
     """
+    if age not in HAIRLINE_AGES:
+        raise ValueError(f"age must be one of {HAIRLINE_AGES}, got {age!r}")
+    lower = DEFAULTS["hairline_juvenile_forward_mm"].value if age == "juvenile" else 0.0
+    if mfp_above_glabella_mm is None:
+        mfp_above_glabella_mm = DEFAULTS["hairline_mfp_above_glabella_mm"].value - lower
     half = DEFAULTS["lateral_canthus_half_width_mm"].value
     mfp = point_up_surface_mm(
-        head,
-        0.0,
-        DEFAULTS["glabella_height_above_frankfort_mm"].value,
-        DEFAULTS["hairline_mfp_above_glabella_mm"].value,
+        head, 0.0, DEFAULTS["glabella_height_above_frankfort_mm"].value, mfp_above_glabella_mm
     )
     canthus_y = DEFAULTS["eye_height_above_frankfort_mm"].value
-    ft_arc = DEFAULTS["hairline_frontotemporal_above_canthus_mm"].value
+    ft_arc = DEFAULTS["hairline_frontotemporal_above_canthus_mm"].value - lower
     right_ft = point_up_surface_mm(head, -half, canthus_y, ft_arc)
     left_ft = point_up_surface_mm(head, half, canthus_y, ft_arc)
     side = np.radians(SIDE_AZIMUTH_DEG)
@@ -113,51 +144,123 @@ def rule_of_eight_hairline(head: HeadModel) -> PointsMM:
     return np.vstack([temples[0], right_ft, mfp, left_ft, temples[1]])
 
 
-def _chart(points_mm: PointsMM) -> tuple[FloatArray, FloatArray]:
+def _azimuth_height(points_mm: PointsMM) -> tuple[FloatArray, FloatArray]:
     pts = np.asarray(points_mm, dtype=np.float64)
     return np.arctan2(pts[:, 0], pts[:, 2]), pts[:, 1]
 
 
-def hairline_curve_mm(head: HeadModel, design: Design) -> PointsMM:
-    """The hairline as a dense polyline on the surface, right temple to left temple.
+def hairline_curve_mm(
+    head: HeadModel, design: Design, *, chart: ScalpChart | None = None
+) -> PointsMM:
+    """The drawn hairline as a dense polyline on the surface, right temple to left temple.
 
     Parameters
     ----------
     head : HeadModel
         The surface.
     design : Design
-        Holds the control points.
+        Holds the control points and the style.
+    chart : ScalpChart, optional
+        The head's scalp chart, if already computed.
 
     Returns
     -------
-    (241, 3) ndarray of float
-        Points on the surface, millimetres, head frame.
+    (n, 3) ndarray of float
+        Points on the surface about 0.5 mm apart, millimetres, head frame (the style's
+        irregularity included; the line passes through every control point). Points whose
+        chart position falls off the scalp are left out.
+
+    Raises
+    ------
+    PlanValidationError
+        If the design's style is not one of ``HAIRLINE_STYLES``.
     """
-    az, y = _chart(design.hairline_mm)
-    samples = np.linspace(az[0], az[-1], _CURVE_SAMPLES)
-    return surface_at(head, samples, np.interp(samples, az, y))
+    if design.style not in HAIRLINE_STYLES:
+        raise PlanValidationError(
+            f"hairline style must be one of {tuple(HAIRLINE_STYLES)}, got {design.style!r}"
+        )
+    chart = scalp_chart(head) if chart is None else chart
+    drawn, _ = hairline_uv(
+        chart_from_surface(chart, design.hairline_mm), HAIRLINE_STYLES[design.style]
+    )
+    curve = surface_from_chart(chart, drawn)
+    return np.asarray(curve[np.all(np.isfinite(curve), axis=1)])
 
 
-def treated_region(design: Design, points_mm: PointsMM) -> BoolArray:
+def move_control_point(
+    head: HeadModel,
+    design: Design,
+    index: int,
+    delta_uv_mm: tuple[float, float],
+    *,
+    chart: ScalpChart | None = None,
+) -> Design:
+    """The design with one hairline control point moved in the scalp chart.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+    design : Design
+        The design to edit (not changed).
+    index : int
+        Which control point, 0 at the client's right temple.
+    delta_uv_mm : tuple of float
+        The move in the chart: (Δu to the client's left, Δv forward), millimetres.
+    chart : ScalpChart, optional
+        The head's scalp chart, if already computed.
+
+    Returns
+    -------
+    Design
+        The same design with that point moved; the drawn line changes only between the
+        point's second neighbours (:func:`smpstudio.design._curve.catmull_rom_uv`).
+
+    Raises
+    ------
+    PlanValidationError
+        If there is no such control point, or the move takes it off the scalp.
+    """
+    points = np.array(design.hairline_mm)
+    if not 0 <= index < len(points):
+        raise PlanValidationError(
+            f"the hairline has control points 0..{len(points) - 1}, not {index}"
+        )
+    chart = scalp_chart(head) if chart is None else chart
+    uv = chart_from_surface(chart, points[index]) + np.asarray(delta_uv_mm, dtype=np.float64)
+    moved = surface_from_chart(chart, uv)[0]
+    if not np.all(np.isfinite(moved)):
+        raise PlanValidationError(
+            f"moving control point {index} by {tuple(delta_uv_mm)} mm takes it off the scalp"
+        )
+    points[index] = moved
+    return dataclasses.replace(design, hairline_mm=points)
+
+
+def treated_region(design: Design, points_mm: PointsMM, curve_mm: PointsMM) -> BoolArray:
     """Which surface points lie behind the hairline and above the lower scalp limit.
 
     Parameters
     ----------
     design : Design
-        Hairline control points and lower limit.
+        Its lower limit.
     points_mm : (n, 3) ndarray of float
         Points on the head surface, millimetres, head frame.
+    curve_mm : (m, 3) ndarray of float
+        The drawn hairline (:func:`hairline_curve_mm`).
 
     Returns
     -------
     (n,) ndarray of bool
         True inside the treated region.
     """
-    az_c, y_c = _chart(design.hairline_mm)
-    az, y = _chart(points_mm)
+    az_c, y_c = _azimuth_height(curve_mm)
+    order = np.argsort(az_c)
+    az_c, y_c = az_c[order], y_c[order]
+    az, y = _azimuth_height(points_mm)
     inside_range = (az >= az_c[0]) & (az <= az_c[-1])
     limit = np.where(inside_range, np.interp(az, az_c, y_c), design.lower_limit_mm)
-    return (y >= limit) & (y >= design.lower_limit_mm)
+    return np.asarray((y >= limit) & (y >= design.lower_limit_mm))
 
 
 def zone_of_points(head: HeadModel, design: Design, points_mm: PointsMM) -> IntArray:
@@ -180,19 +283,24 @@ def zone_of_points(head: HeadModel, design: Design, points_mm: PointsMM) -> IntA
     Notes
     -----
     The band holds the points within ``band_width_mm`` (straight-line distance) of the
-    front hairline curve; the sides and back have no band.
+    drawn hairline; the sides and back have no band.
     """
     pts = np.asarray(points_mm, dtype=np.float64)
     zone = np.full(len(pts), -1, dtype=np.int64)
-    inside = treated_region(design, pts)
     curve = hairline_curve_mm(head, design)
-    curve = curve[np.all(np.isfinite(curve), axis=1)]
+    inside = treated_region(design, pts, curve)
     near, _ = cKDTree(curve).query(pts[inside], distance_upper_bound=design.band_width_mm)
     zone[inside] = np.where(np.isfinite(near), 0, 1)
     return zone
 
 
-def default_design(head: HeadModel, *, style: str = "natural") -> Design:
+def default_design(
+    head: HeadModel,
+    *,
+    style: str = "natural",
+    age: str = "mature",
+    mfp_above_glabella_mm: float | None = None,
+) -> Design:
     """A starting design: rule-of-8 hairline, a soft band and a main zone.
 
     Parameters
@@ -200,7 +308,11 @@ def default_design(head: HeadModel, *, style: str = "natural") -> Design:
     head : HeadModel
         The surface the hairline is placed on.
     style : {"natural", "soft", "defined"}, optional
-        Hairline style name. Default "natural".
+        Hairline style preset: its irregularity and the band's depth. Default "natural".
+    age : {"mature", "juvenile"}, optional
+        Hairline age preset (:func:`rule_of_eight_hairline`). Default "mature".
+    mfp_above_glabella_mm : float, optional
+        Height of the mid-frontal point above mid-glabella along the forehead, millimetres.
 
     Returns
     -------
@@ -212,15 +324,18 @@ def default_design(head: HeadModel, *, style: str = "natural") -> Design:
     Raises
     ------
     ValueError
-        If ``style`` is not one of ``HAIRLINE_STYLES``.
+        If ``style`` is not one of ``HAIRLINE_STYLES`` or ``age`` not one of
+        ``HAIRLINE_AGES``.
     """
     if style not in HAIRLINE_STYLES:
-        raise ValueError(f"style must be one of {HAIRLINE_STYLES}, got {style!r}")
+        raise ValueError(f"style must be one of {tuple(HAIRLINE_STYLES)}, got {style!r}")
     density = DEFAULTS["impression_density_per_cm2"].value
     return Design(
         style=style,
-        hairline_mm=rule_of_eight_hairline(head),
-        band_width_mm=DEFAULTS["hairline_band_width_mm"].value,
+        hairline_mm=rule_of_eight_hairline(
+            head, age=age, mfp_above_glabella_mm=mfp_above_glabella_mm
+        ),
+        band_width_mm=HAIRLINE_STYLES[style].transition_mm,
         lower_limit_mm=DEFAULTS["scalp_lower_limit_above_frankfort_mm"].value,
         zones=(
             Zone(

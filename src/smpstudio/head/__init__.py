@@ -10,7 +10,13 @@ from smpstudio.head._align import (
     surface_samples,
     view_rotation,
 )
-from smpstudio.head._chart import ScalpChart, chart_stretch, scalp_chart, surface_from_chart
+from smpstudio.head._chart import (
+    ScalpChart,
+    chart_from_surface,
+    chart_stretch,
+    scalp_chart,
+    surface_from_chart,
+)
 from smpstudio.head._coverage import (
     MIN_SEEN_FRACTION,
     SCALP_REGIONS,
@@ -103,6 +109,7 @@ __all__ = [
     "ViewFit",
     "align_scan_by_face",
     "cast_rays_mm",
+    "chart_from_surface",
     "chart_stretch",
     "clean_surface",
     "closest_faces",

@@ -16,6 +16,7 @@ from scipy.spatial import cKDTree
 from smpstudio._typing import FloatArray, IntArray, PointsMM
 from smpstudio.core import HeadModel
 from smpstudio.head._geodesic import geodesic_distance_mm
+from smpstudio.head._surface import nearest_on_triangles
 from smpstudio.head._topology import compact, face_normals_areas
 
 _CANDIDATES = 12
@@ -143,6 +144,15 @@ def scalp_chart(head: HeadModel) -> ScalpChart:
     return ScalpChart(faces, vertices, uv, vertices[top].copy(), area_scale, angle_ratio)
 
 
+def _at_barycentric(corners: FloatArray, s: FloatArray, t: FloatArray) -> FloatArray:
+    """Points ``c0 + s (c1 - c0) + t (c2 - c0)`` of triangles' corners (n, 3, d)."""
+    return np.asarray(
+        corners[:, 0]
+        + s[:, None] * (corners[:, 1] - corners[:, 0])
+        + t[:, None] * (corners[:, 2] - corners[:, 0])
+    )
+
+
 def surface_from_chart(chart: ScalpChart, uv_mm: FloatArray) -> PointsMM:
     """Head-frame points of chart positions.
 
@@ -176,10 +186,34 @@ def surface_from_chart(chart: ScalpChart, uv_mm: FloatArray) -> PointsMM:
         t = ((b[:, 0] - a[:, 0]) * d[:, 1] - d[:, 0] * (b[:, 1] - a[:, 1])) / det
         inside = pending & (s >= -1e-9) & (t >= -1e-9) & (s + t <= 1 + 1e-9)
         corners = chart.vertices_mm[chart.faces[near[inside, j]]]
-        out[inside] = (
-            corners[:, 0]
-            + s[inside, None] * (corners[:, 1] - corners[:, 0])
-            + t[inside, None] * (corners[:, 2] - corners[:, 0])
-        )
+        out[inside] = _at_barycentric(corners, s[inside], t[inside])
         pending &= ~inside
     return out
+
+
+def chart_from_surface(chart: ScalpChart, points_mm: PointsMM) -> FloatArray:
+    """Chart positions of points on (or near) the scalp: the inverse of :func:`surface_from_chart`.
+
+    Parameters
+    ----------
+    chart : ScalpChart
+        The chart.
+    points_mm : (n, 3) ndarray of float
+        Points on the scalp, head frame millimetres; a point off it is taken at its nearest
+        scalp point.
+
+    Returns
+    -------
+    (n, 2) ndarray of float
+        Chart positions (u, v), millimetres: the nearest scalp point's barycentric weights
+        applied to its face's chart corners.
+    """
+    triangles = chart.vertices_mm[chart.faces]
+    foot, face, _ = nearest_on_triangles(np.atleast_2d(points_mm), triangles)
+    a, b, c = (triangles[face, i] for i in range(3))
+    e1, e2, r = b - a, c - a, foot - a
+    d11, d12, d22 = (np.einsum("ij,ij->i", x, y) for x, y in ((e1, e1), (e1, e2), (e2, e2)))
+    r1, r2 = np.einsum("ij,ij->i", r, e1), np.einsum("ij,ij->i", r, e2)
+    det = np.maximum(d11 * d22 - d12**2, 1e-300)
+    s, t = (d22 * r1 - d12 * r2) / det, (d11 * r2 - d12 * r1) / det
+    return _at_barycentric(chart.uv_mm[chart.faces[face]], s, t)

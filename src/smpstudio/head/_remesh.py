@@ -26,7 +26,7 @@ from smpstudio.domain import DEFAULTS
 from smpstudio.errors import PlanValidationError
 from smpstudio.head._sampling import sample_surface_uniform, select_poisson_disk
 from smpstudio.head._scan import clean_surface
-from smpstudio.head._surface import closest_points_on_triangles
+from smpstudio.head._surface import nearest_on_triangles
 from smpstudio.head._topology import (
     boundary_loops,
     compact,
@@ -159,20 +159,6 @@ def _border_points(vertices: PointsMM, faces: IntArray, spacing_mm: float) -> Po
     edge = np.repeat(np.arange(len(a)), steps)
     t = (np.arange(len(edge)) - np.repeat(np.cumsum(steps) - steps, steps)) / steps[edge]
     return np.asarray(a[edge] + t[:, None] * (b[edge] - a[edge]))
-
-
-def _project(points: PointsMM, triangles: FloatArray, tree: cKDTree) -> tuple[PointsMM, IntArray]:
-    """Closest points on a fine surface (near the nearest centroids) and their triangles."""
-    _, idx = tree.query(points, k=_SEARCH)
-    best = np.full(len(points), np.inf)
-    out = points.copy()
-    face = idx[:, 0].astype(np.int64)
-    for j in range(_SEARCH):
-        closest = closest_points_on_triangles(points, triangles[idx[:, j]])
-        d = np.linalg.norm(closest - points, axis=1)
-        better = d < best
-        out[better], best[better], face[better] = closest[better], d[better], idx[better, j]
-    return out, face
 
 
 def _zip(vertices: PointsMM, a: IntArray, b: IntArray) -> IntArray:
@@ -330,7 +316,9 @@ def remesh_scalp(
     fine_is_scalp = head.scalp_faces[region][coarse.query(fine.mean(axis=1))[1]]
 
     smooth = HeadModel(vertices_mm=vertices, faces=faces, scalp_faces=fine_is_scalp, source="")
-    border = _project(_border_points(head.vertices_mm, scalp, edge_mm), fine, tree)[0]
+    border = nearest_on_triangles(
+        _border_points(head.vertices_mm, scalp, edge_mm), fine, tree=tree, candidates=_SEARCH
+    )[0]
     count = int(np.ceil(_CANDIDATES * 2 * smooth.scalp_area_mm2 / (np.sqrt(3) * edge_mm**2)))
     candidates, _ = sample_surface_uniform(
         smooth, fine_is_scalp, count, rng=np.random.default_rng(seed)
@@ -352,11 +340,13 @@ def remesh_scalp(
     for _ in range(RELAXATION_STEPS):
         mean = adjacency @ points / np.maximum(degree, 1)[:, None]
         moved = points.copy()
-        moved[interior] = _project(mean[interior], fine, tree)[0]
+        moved[interior] = nearest_on_triangles(mean[interior], fine, tree=tree, candidates=_SEARCH)[
+            0
+        ]
         points = moved
     triangles = _spherical_delaunay(points, centre, _LONG_EDGE * edge_mm)
     middle = points[triangles].mean(axis=1)
-    foot, face = _project(middle, fine, tree)
+    foot, face, _ = nearest_on_triangles(middle, fine, tree=tree, candidates=_SEARCH)
     on_scalp = fine_is_scalp[face] & (np.linalg.norm(foot - middle, axis=1) <= _OFF_SURFACE_MM)
     # notches of the old scalp border leave small holes in the triangulation: close them
     surface, _ = clean_surface(points, triangles[on_scalp], max_hole_perimeter_mm=12 * edge_mm)

@@ -119,6 +119,51 @@ def closest_points_on_triangles(points: PointsMM, triangles: FloatArray) -> Poin
     return np.asarray(result, dtype=np.float64)
 
 
+def nearest_on_triangles(
+    points_mm: PointsMM,
+    triangles: FloatArray,
+    *,
+    tree: cKDTree | None = None,
+    candidates: int = _CANDIDATE_TRIANGLES,
+) -> tuple[PointsMM, IntArray, FloatArray]:
+    """The nearest point of a triangle soup to each query point.
+
+    Parameters
+    ----------
+    points_mm : (n, 3) ndarray of float
+        Query points, millimetres.
+    triangles : (f, 3, 3) ndarray of float
+        Corners, millimetres (f ≥ 1).
+    tree : scipy.spatial.cKDTree, optional
+        A tree of the triangles' centroids, if already built.
+    candidates : int, optional
+        How many triangles with the nearest centroids are searched (exact for points within
+        a triangle's size of the surface).
+
+    Returns
+    -------
+    foot_mm : (n, 3) ndarray of float
+        The nearest surface point, millimetres.
+    triangle_index : (n,) ndarray of int
+        The triangle it lies on.
+    distance_mm : (n,) ndarray of float
+        Distance from the query point, millimetres.
+    """
+    pts = np.asarray(points_mm, dtype=np.float64).reshape(-1, 3)
+    tree = cKDTree(triangles.mean(axis=1)) if tree is None else tree
+    k = min(candidates, len(triangles))
+    idx = tree.query(pts, k=k)[1].reshape(len(pts), k)
+    best = np.full(len(pts), np.inf)
+    foot = pts.copy()
+    which = idx[:, 0].astype(np.int64)
+    for j in range(k):
+        closest = closest_points_on_triangles(pts, triangles[idx[:, j]])
+        d = np.linalg.norm(closest - pts, axis=1)
+        better = d < best
+        foot[better], best[better], which[better] = closest[better], d[better], idx[better, j]
+    return foot, which, best
+
+
 def closest_faces(
     head: HeadModel, points_mm: PointsMM, *, faces: BoolArray | None = None
 ) -> tuple[FloatArray, IntArray]:
@@ -145,18 +190,8 @@ def closest_faces(
     ids = np.arange(len(head.faces)) if faces is None else np.flatnonzero(faces)
     if len(pts) == 0 or len(ids) == 0:
         return np.full(len(pts), np.inf), np.full(len(pts), -1, dtype=np.int64)
-    triangles = head.triangles_mm[ids]
-    k = min(_CANDIDATE_TRIANGLES, len(triangles))
-    _, idx = cKDTree(triangles.mean(axis=1)).query(pts, k=k)
-    idx = idx.reshape(len(pts), k)
-    best = np.full(len(pts), np.inf)
-    which = idx[:, 0].copy()
-    for j in range(k):
-        closest = closest_points_on_triangles(pts, triangles[idx[:, j]])
-        d = np.linalg.norm(closest - pts, axis=1)
-        better = d < best
-        best[better], which[better] = d[better], idx[better, j]
-    return best, ids[which].astype(np.int64)
+    _, which, distance = nearest_on_triangles(pts, head.triangles_mm[ids])
+    return distance, ids[which].astype(np.int64)
 
 
 def distance_to_surface_mm(
