@@ -281,7 +281,7 @@ def design(
 ) -> None:
     """Place the hairline, zones and target densities."""
     with _exit_on_error():
-        plan = workflow.run_design(
+        plan, findings = workflow.run_design(
             plan_dir, style=style, age=age, mfp_above_glabella_mm=mfp_above_glabella
         )
     assert plan.design is not None
@@ -289,6 +289,8 @@ def design(
         _out.print(
             f"zone {z.zone_id} {z.name}: {z.density_per_cm2:g}/cm², dots {z.dot_diameter_mm} mm"
         )
+    for finding in findings:
+        _out.print(f"warning: {finding.message}", highlight=False)
 
 
 @app.command()

@@ -161,6 +161,27 @@ DEFAULTS: dict[str, Default] = {
             "mid-frontal point height above mid-glabella",
         ),
         _d(
+            "hairline_mfp_min_above_glabella_mm",
+            70.0,
+            "mm",
+            "domain.md §4 [Shapiro2013] (7 cm: aggressive)",
+            "lowest mid-frontal point height above mid-glabella before a design warns",
+        ),
+        _d(
+            "hairline_mfp_max_above_glabella_mm",
+            100.0,
+            "mm",
+            "domain.md §4 [Shapiro2013] (10 cm: conservative)",
+            "highest mid-frontal point height above mid-glabella before a design warns",
+        ),
+        _d(
+            "hairline_off_scalp_tolerance_mm",
+            1.0,
+            "mm",
+            None,
+            "how far a hairline control point may lie from the scalp region before a warning",
+        ),
+        _d(
             "hairline_frontotemporal_above_canthus_mm",
             80.0,
             "mm",
@@ -245,6 +266,21 @@ DEFAULTS: dict[str, Default] = {
             "1/cm^2",
             "domain.md §2.3 [Bernstein1997] (≈1 FU/mm²) and §5.2 (dots ≈1 mm apart)",
             "target impression density behind the hairline band",
+        ),
+        _d(
+            "min_design_density_per_cm2",
+            20.0,
+            "1/cm^2",
+            None,
+            "lowest zone density a design accepts (below it dots read as specks, not hair)",
+        ),
+        _d(
+            "max_design_density_per_cm2",
+            200.0,
+            "1/cm^2",
+            None,
+            "highest zone density a design accepts (twice the ≈100 FU/cm² of a full scalp, "
+            "domain.md §2.3; denser dots merge into a smudge as they spread)",
         ),
         _d(
             "hairline_band_density_fraction",

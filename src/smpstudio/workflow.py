@@ -40,7 +40,7 @@ from smpstudio.core import (
     save_plan,
     write_bytes_atomic,
 )
-from smpstudio.design import default_design
+from smpstudio.design import DesignFinding, check_design, default_design
 from smpstudio.domain import DEFAULTS, Sex
 from smpstudio.errors import (
     ImageReadError,
@@ -100,6 +100,9 @@ _STAGE_DEFAULTS: dict[str, tuple[str, ...]] = {
     "design": (
         "glabella_height_above_frankfort_mm",
         "hairline_mfp_above_glabella_mm",
+        "hairline_mfp_min_above_glabella_mm",
+        "hairline_mfp_max_above_glabella_mm",
+        "hairline_off_scalp_tolerance_mm",
         "hairline_frontotemporal_above_canthus_mm",
         "lateral_canthus_half_width_mm",
         "hairline_band_width_mm",
@@ -115,6 +118,8 @@ _STAGE_DEFAULTS: dict[str, tuple[str, ...]] = {
         "hairline_natural_micro_rms_mm",
         "hairline_defined_micro_rms_mm",
         "impression_density_per_cm2",
+        "min_design_density_per_cm2",
+        "max_design_density_per_cm2",
         "hairline_band_density_fraction",
         "dot_diameter_mm",
         "hairline_dot_diameter_mm",
@@ -481,7 +486,7 @@ def run_design(
     style: str = "natural",
     age: str = "mature",
     mfp_above_glabella_mm: float | None = None,
-) -> Plan:
+) -> tuple[Plan, tuple[DesignFinding, ...]]:
     """Place a default design (rule-of-8 hairline, band and main zone) on the head.
 
     Parameters
@@ -500,15 +505,26 @@ def run_design(
     -------
     Plan
         The updated plan, also written.
+    tuple of DesignFinding
+        The design checks' warnings (:func:`smpstudio.design.check_design`).
+
+    Raises
+    ------
+    PlanValidationError
+        If a check finds an error (nothing is written then).
     """
     plan = _load_after(out_dir, "design", "head")
     assert plan.head is not None
     design = default_design(
         plan.head, style=style, age=age, mfp_above_glabella_mm=mfp_above_glabella_mm
     )
+    findings = check_design(plan.head, design)
+    errors = [f.message for f in findings if f.severity == "error"]
+    if errors:
+        raise PlanValidationError("the design fails its checks: " + "; ".join(errors))
     plan = _with_defaults(plan, "design", design=design)
     save_plan(plan, out_dir)
-    return plan
+    return plan, findings
 
 
 def run_pattern(out_dir: Path) -> Plan:

@@ -1,5 +1,10 @@
 """Design: hairline, zones and target densities on the head surface."""
 
+from smpstudio.design._checks import (
+    DesignFinding,
+    check_design,
+    midline_height_above_glabella_mm,
+)
 from smpstudio.design._curve import (
     HAIRLINE_STYLES,
     HairlineStyle,
@@ -22,12 +27,15 @@ from smpstudio.design._hairline import (
 __all__ = [
     "HAIRLINE_AGES",
     "HAIRLINE_STYLES",
+    "DesignFinding",
     "HairlineStyle",
     "band_noise",
     "catmull_rom_uv",
+    "check_design",
     "default_design",
     "hairline_curve_mm",
     "hairline_uv",
+    "midline_height_above_glabella_mm",
     "move_control_point",
     "point_up_surface_mm",
     "rule_of_eight_hairline",

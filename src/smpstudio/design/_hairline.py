@@ -24,6 +24,7 @@ from smpstudio.head import (
     ScalpChart,
     cast_rays_mm,
     chart_from_surface,
+    distance_to_surface_mm,
     scalp_chart,
     surface_from_chart,
 )
@@ -34,6 +35,7 @@ HAIRLINE_AGES = ("mature", "juvenile")
 SIDE_AZIMUTH_DEG = 80.0
 """Azimuth of the lowest hairline control points, at the temples, degrees from the front."""
 _CURVE_SAMPLES = 241
+_TEMPLE_SEARCH_MM = 40.0
 
 
 def surface_at(head: HeadModel, azimuth_rad: FloatArray, height_mm: FloatArray) -> PointsMM:
@@ -123,7 +125,8 @@ def rule_of_eight_hairline(
     Mid-frontal point 80 mm above mid-glabella; frontotemporal points on the lateral
     epicanthal lines, 80 mm above the lateral canthi ([Garg2017], ``domain.md`` §4); both
     distances are arc lengths along the surface, as measured with a tape. Temple points at
-    ``SIDE_AZIMUTH_DEG`` on the lower scalp limit.
+    ``SIDE_AZIMUTH_DEG``, at the lowest height there that is scalp (the lower scalp limit, or
+    higher where the scalp marking rises towards the face).
     """
     if age not in HAIRLINE_AGES:
         raise ValueError(f"age must be one of {HAIRLINE_AGES}, got {age!r}")
@@ -138,10 +141,18 @@ def rule_of_eight_hairline(
     ft_arc = DEFAULTS["hairline_frontotemporal_above_canthus_mm"].value - lower
     right_ft = point_up_surface_mm(head, -half, canthus_y, ft_arc)
     left_ft = point_up_surface_mm(head, half, canthus_y, ft_arc)
-    side = np.radians(SIDE_AZIMUTH_DEG)
-    lower = DEFAULTS["scalp_lower_limit_above_frankfort_mm"].value
-    temples = surface_at(head, np.array([-side, side]), np.array([lower, lower]))
+    temples = [_lowest_scalp_point(head, sign * np.radians(SIDE_AZIMUTH_DEG)) for sign in (-1, 1)]
     return np.vstack([temples[0], right_ft, mfp, left_ft, temples[1]])
+
+
+def _lowest_scalp_point(head: HeadModel, azimuth_rad: float) -> PointsMM:
+    """The lowest scalp point at an azimuth, from the lower scalp limit up (0.5 mm steps)."""
+    lower = DEFAULTS["scalp_lower_limit_above_frankfort_mm"].value
+    heights = lower + np.arange(0.0, _TEMPLE_SEARCH_MM, 0.5)
+    points = surface_at(head, np.full(len(heights), azimuth_rad), heights)
+    off = distance_to_surface_mm(head, points, faces=head.scalp_faces)
+    on = np.flatnonzero(np.isfinite(off) & (off < 0.01))
+    return np.asarray(points[on[0]] if len(on) else points[0])
 
 
 def _azimuth_height(points_mm: PointsMM) -> tuple[FloatArray, FloatArray]:

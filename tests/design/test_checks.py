@@ -1,0 +1,84 @@
+import dataclasses
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from smpstudio.cli import app
+from smpstudio.core import Zone, load_plan
+from smpstudio.design import check_design, default_design
+from smpstudio.domain import DEFAULTS
+from smpstudio.errors import PlanValidationError
+from smpstudio.head import fit_ellipsoid_head, scalp_chart
+from smpstudio.workflow import run_design
+
+DISTANCE_TOLERANCE_MM = 1.0
+
+
+@pytest.fixture(scope="module")
+def head():
+    return fit_ellipsoid_head()
+
+
+@pytest.fixture(scope="module")
+def chart(head):
+    return scalp_chart(head)
+
+
+def test_the_default_design_passes(head, chart) -> None:
+    assert check_design(head, default_design(head), chart=chart) == ()
+
+
+@pytest.mark.parametrize(
+    ("requested_mm", "code", "distance_mm"),
+    [(62.0, "hairline_low", 8.0), (106.0, "hairline_high", 6.0)],
+)
+def test_hairline_outside_the_seven_to_ten_cm_rule_warns_with_the_distance(
+    head, chart, requested_mm, code, distance_mm
+) -> None:
+    findings = check_design(
+        head, default_design(head, mfp_above_glabella_mm=requested_mm), chart=chart
+    )
+    assert [f.code for f in findings] == [code]
+    assert findings[0].severity == "warning"
+    assert findings[0].distance_mm == pytest.approx(distance_mm, abs=DISTANCE_TOLERANCE_MM)
+
+
+def test_control_point_off_the_scalp_warns_with_its_distance(head, chart) -> None:
+    design = default_design(head)
+    points = np.array(design.hairline_mm)
+    points[0, 1] -= 12.0  # 12 mm below the right temple, off the surface and the scalp
+    findings = check_design(head, dataclasses.replace(design, hairline_mm=points), chart=chart)
+    off = [f for f in findings if f.code == "hairline_off_scalp"]
+    assert len(off) == 1 and "control point 0" in off[0].message
+    assert off[0].distance_mm == pytest.approx(12.0, abs=2.0)
+
+
+def test_density_outside_the_accepted_range_is_an_error(head, chart) -> None:
+    design = default_design(head)
+    dense = dataclasses.replace(
+        design, zones=(design.zones[0], Zone(1, "main", 450.0, design.zones[1].dot_diameter_mm))
+    )
+    findings = check_design(head, dense, chart=chart)
+    assert [(f.severity, f.code) for f in findings] == [("error", "density_high")]
+    assert "450 impressions/cm²" in findings[0].message
+
+
+def test_smp_design_prints_the_warning_and_run_design_refuses_errors(
+    example_plan_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan_dir = tmp_path / "plan"
+    shutil.copytree(example_plan_dir, plan_dir)
+    result = CliRunner().invoke(app, ["design", str(plan_dir), "--mfp-above-glabella", "60"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "warning: the hairline crosses the midline 60 mm above mid-glabella, 10 mm lower" in text
+    assert load_plan(plan_dir).design is not None
+    before = (plan_dir / "plan.json").read_bytes()
+    limit = DEFAULTS["max_design_density_per_cm2"]
+    monkeypatch.setitem(DEFAULTS, limit.name, dataclasses.replace(limit, value=50.0))
+    with pytest.raises(PlanValidationError, match="fails its checks"):
+        run_design(plan_dir)
+    assert (plan_dir / "plan.json").read_bytes() == before  # nothing written
