@@ -20,7 +20,15 @@ import numpy as np
 
 from smpstudio.analysis import analyse_photo, read_photo
 from smpstudio.core import HeadModel
-from smpstudio.design import HAIRLINE_STYLES, default_design, hairline_curve_mm, hairline_uv
+from smpstudio.design import (
+    HAIRLINE_STYLES,
+    ZONE_NAMES,
+    default_design,
+    hairline_curve_mm,
+    hairline_uv,
+    region_of_points,
+    zone_areas_cm2,
+)
 from smpstudio.domain import ANSUR_MALE, DEFAULTS
 from smpstudio.head import (
     chart_from_surface,
@@ -29,6 +37,7 @@ from smpstudio.head import (
     head_from_scan,
     load_scan,
     mm_per_unit_for_head_breadth,
+    sample_surface_uniform,
     scalp_chart,
     splat_render,
     surface_samples,
@@ -127,6 +136,38 @@ def hairline_figure() -> None:
         fontsize=10,
     )
     _save_with_ict_credit(fig, "hairline-styles.png", 0.01)
+
+
+def zones_figure() -> None:
+    head = ict_head()
+    chart = scalp_chart(head)
+    design = default_design(head)
+    points, _ = sample_surface_uniform(
+        head, head.scalp_faces, 120_000, rng=np.random.default_rng(0)
+    )
+    region = region_of_points(head, design, points, chart=chart)
+    uv = chart_from_surface(chart, points)
+    areas = zone_areas_cm2(head, design, chart=chart)
+    colours = ["tab:red", "tab:orange", "tab:green", "tab:purple", "tab:blue"]
+    fig, ax = plt.subplots(figsize=(8, 8), dpi=110)
+    ax.scatter(*uv[region < 0].T, s=0.3, color="0.85", rasterized=True)
+    for k, (name, colour) in enumerate(zip(ZONE_NAMES, colours, strict=True)):
+        zone = design.zones[k]
+        ax.scatter(
+            *uv[region == k].T,
+            s=0.3,
+            color=colour,
+            rasterized=True,
+            label=f"{name}: {areas[k]:.0f} cm², {zone.density_per_cm2:g} impressions/cm²",
+        )
+    drawn = chart_from_surface(chart, hairline_curve_mm(head, design, chart=chart))
+    ax.plot(*drawn.T, color="k", lw=0.8)
+    ax.set_aspect("equal")
+    ax.set_xlabel("u, mm (client's left →)")
+    ax.set_ylabel("v, mm (forward ↑)")
+    ax.legend(loc="lower center", markerscale=12, fontsize=8, frameon=True)
+    ax.set_title("default zones in the scalp chart (grey: not treated; black: the hairline)")
+    _save_with_ict_credit(fig, "design-zones.png", 0.02)
 
 
 def head_frame_figure() -> None:
@@ -274,5 +315,6 @@ if __name__ == "__main__":
     head_frame_figure()
     pattern_figure()
     hairline_figure()
+    zones_figure()
     hair_mask_figure()
     scan_figure()

@@ -14,6 +14,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from smpstudio import workflow
 from smpstudio.analysis import ita_class, ita_degrees, quality_messages
 from smpstudio.core import Plan
+from smpstudio.design import zone_areas_cm2
 from smpstudio.errors import SMPError
 from smpstudio.head import MM_PER_UNIT
 
@@ -284,10 +285,12 @@ def design(
         plan, findings = workflow.run_design(
             plan_dir, style=style, age=age, mfp_above_glabella_mm=mfp_above_glabella
         )
-    assert plan.design is not None
+    assert plan.design is not None and plan.head is not None
+    areas = zone_areas_cm2(plan.head, plan.design)
     for z in plan.design.zones:
         _out.print(
-            f"zone {z.zone_id} {z.name}: {z.density_per_cm2:g}/cm², dots {z.dot_diameter_mm} mm"
+            f"zone {z.zone_id} {z.name}: {areas[z.zone_id]:.1f} cm², "
+            f"{z.density_per_cm2:g} impressions/cm², dots {z.dot_diameter_mm} mm"
         )
     for finding in findings:
         _out.print(f"warning: {finding.message}", highlight=False)

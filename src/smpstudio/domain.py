@@ -283,6 +283,36 @@ DEFAULTS: dict[str, Default] = {
             "domain.md §2.3; denser dots merge into a smudge as they spread)",
         ),
         _d(
+            "frontal_zone_depth_mm",
+            50.0,
+            "mm",
+            None,
+            "how far behind the hairline the frontal zone reaches (straight-line distance)",
+        ),
+        _d(
+            "crown_whorl_behind_vertex_mm",
+            35.0,
+            "mm",
+            None,
+            "default whorl position: this far behind the head's highest scalp point, on the "
+            "midline, in the scalp chart",
+        ),
+        _d(
+            "crown_zone_radius_mm",
+            40.0,
+            "mm",
+            None,
+            "radius of the crown zone about the whorl (straight-line distance)",
+        ),
+        _d(
+            "temple_density_fraction",
+            0.8,
+            "fraction",
+            None,
+            "density of the temple zones relative to the main density (lower because temporal "
+            "hair is the scalp's sparsest, domain.md §2.4 [EJD2016], [Rutnin2022])",
+        ),
+        _d(
             "hairline_band_density_fraction",
             0.5,
             "fraction",

@@ -14,32 +14,46 @@ from smpstudio.design._curve import (
 )
 from smpstudio.design._hairline import (
     HAIRLINE_AGES,
-    default_design,
     hairline_curve_mm,
     move_control_point,
     point_up_surface_mm,
     rule_of_eight_hairline,
     surface_at,
     treated_region,
+)
+from smpstudio.design._zones import (
+    FALLBACK_ZONE,
+    ZONE_NAMES,
+    default_design,
+    default_zones,
+    region_of_points,
+    whorl_point_mm,
+    zone_areas_cm2,
     zone_of_points,
 )
 
 __all__ = [
+    "FALLBACK_ZONE",
     "HAIRLINE_AGES",
     "HAIRLINE_STYLES",
+    "ZONE_NAMES",
     "DesignFinding",
     "HairlineStyle",
     "band_noise",
     "catmull_rom_uv",
     "check_design",
     "default_design",
+    "default_zones",
     "hairline_curve_mm",
     "hairline_uv",
     "midline_height_above_glabella_mm",
     "move_control_point",
     "point_up_surface_mm",
+    "region_of_points",
     "rule_of_eight_hairline",
     "surface_at",
     "treated_region",
+    "whorl_point_mm",
+    "zone_areas_cm2",
     "zone_of_points",
 ]

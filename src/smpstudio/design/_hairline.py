@@ -13,10 +13,9 @@ client's left); outside the hairline's azimuth range the treated region reaches 
 import dataclasses
 
 import numpy as np
-from scipy.spatial import cKDTree
 
-from smpstudio._typing import BoolArray, FloatArray, IntArray, PointsMM
-from smpstudio.core import Design, HeadModel, Zone
+from smpstudio._typing import BoolArray, FloatArray, PointsMM
+from smpstudio.core import Design, HeadModel
 from smpstudio.design._curve import HAIRLINE_STYLES, hairline_uv
 from smpstudio.domain import DEFAULTS
 from smpstudio.errors import PlanValidationError
@@ -272,89 +271,3 @@ def treated_region(design: Design, points_mm: PointsMM, curve_mm: PointsMM) -> B
     inside_range = (az >= az_c[0]) & (az <= az_c[-1])
     limit = np.where(inside_range, np.interp(az, az_c, y_c), design.lower_limit_mm)
     return np.asarray((y >= limit) & (y >= design.lower_limit_mm))
-
-
-def zone_of_points(head: HeadModel, design: Design, points_mm: PointsMM) -> IntArray:
-    """Zone id of each surface point: 0 hairline band, 1 main, -1 not treated.
-
-    Parameters
-    ----------
-    head : HeadModel
-        The surface.
-    design : Design
-        Hairline, band width and lower limit.
-    points_mm : (n, 3) ndarray of float
-        Points on the head surface, millimetres, head frame.
-
-    Returns
-    -------
-    (n,) ndarray of int
-        Zone ids.
-
-    Notes
-    -----
-    The band holds the points within ``band_width_mm`` (straight-line distance) of the
-    drawn hairline; the sides and back have no band.
-    """
-    pts = np.asarray(points_mm, dtype=np.float64)
-    zone = np.full(len(pts), -1, dtype=np.int64)
-    curve = hairline_curve_mm(head, design)
-    inside = treated_region(design, pts, curve)
-    near, _ = cKDTree(curve).query(pts[inside], distance_upper_bound=design.band_width_mm)
-    zone[inside] = np.where(np.isfinite(near), 0, 1)
-    return zone
-
-
-def default_design(
-    head: HeadModel,
-    *,
-    style: str = "natural",
-    age: str = "mature",
-    mfp_above_glabella_mm: float | None = None,
-) -> Design:
-    """A starting design: rule-of-8 hairline, a soft band and a main zone.
-
-    Parameters
-    ----------
-    head : HeadModel
-        The surface the hairline is placed on.
-    style : {"natural", "soft", "defined"}, optional
-        Hairline style preset: its irregularity and the band's depth. Default "natural".
-    age : {"mature", "juvenile"}, optional
-        Hairline age preset (:func:`rule_of_eight_hairline`). Default "mature".
-    mfp_above_glabella_mm : float, optional
-        Height of the mid-frontal point above mid-glabella along the forehead, millimetres.
-
-    Returns
-    -------
-    Design
-        Zone 0 "hairline band" at ``hairline_band_density_fraction`` of the main density
-        with ``hairline_dot_diameter_mm`` dots; zone 1 "main" at
-        ``impression_density_per_cm2`` with ``dot_diameter_mm`` dots.
-
-    Raises
-    ------
-    ValueError
-        If ``style`` is not one of ``HAIRLINE_STYLES`` or ``age`` not one of
-        ``HAIRLINE_AGES``.
-    """
-    if style not in HAIRLINE_STYLES:
-        raise ValueError(f"style must be one of {tuple(HAIRLINE_STYLES)}, got {style!r}")
-    density = DEFAULTS["impression_density_per_cm2"].value
-    return Design(
-        style=style,
-        hairline_mm=rule_of_eight_hairline(
-            head, age=age, mfp_above_glabella_mm=mfp_above_glabella_mm
-        ),
-        band_width_mm=HAIRLINE_STYLES[style].transition_mm,
-        lower_limit_mm=DEFAULTS["scalp_lower_limit_above_frankfort_mm"].value,
-        zones=(
-            Zone(
-                0,
-                "hairline band",
-                density * DEFAULTS["hairline_band_density_fraction"].value,
-                DEFAULTS["hairline_dot_diameter_mm"].value,
-            ),
-            Zone(1, "main", density, DEFAULTS["dot_diameter_mm"].value),
-        ),
-    )

@@ -1,0 +1,255 @@
+"""Zones of the treated region, their target densities and their areas.
+
+The treated region (behind the drawn hairline, above the lower scalp limit) is divided, in
+this order of precedence:
+
+- **hairline band**: within the style's transition depth of the drawn line;
+- **temples**: in front of the tragia (z > 0), lateral to and below the frontotemporal
+  control points (the second from each end);
+- **frontal**: within ``frontal_zone_depth_mm`` of the drawn line, in front of the tragia;
+- **crown**: within ``crown_zone_radius_mm`` of the whorl, which lies
+  ``crown_whorl_behind_vertex_mm`` behind the vertex on the midline of the scalp chart;
+- **mid-scalp**: the rest.
+
+Distances are straight-line (chord) distances in the head frame; on a sphere the crown is
+then a spherical cap of area π r² exactly (Archimedes), which the tests use.
+
+A design that has no zone of some name (plans made before these zones existed hold a
+"hairline band" and a "main" zone) gives that region's points to its "main" zone.
+"""
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from smpstudio._typing import IntArray, PointsMM
+from smpstudio.core import Design, HeadModel, Zone
+from smpstudio.design._curve import HAIRLINE_STYLES
+from smpstudio.design._hairline import hairline_curve_mm, rule_of_eight_hairline, treated_region
+from smpstudio.domain import DEFAULTS
+from smpstudio.errors import PlanValidationError
+from smpstudio.head import ScalpChart, scalp_chart, surface_from_chart
+
+ZONE_NAMES = ("hairline band", "frontal", "mid-scalp", "crown", "temples")
+"""The regions of the treated area, in the order of the default design's zone ids."""
+FALLBACK_ZONE = "main"
+"""Zone name that takes the regions a design has no zone for."""
+_QUADRATURE = 4
+"""Each face is split into _QUADRATURE² sub-triangles whose centroids are classified when
+zone areas are measured."""
+
+
+def whorl_point_mm(chart: ScalpChart) -> PointsMM:
+    """The default whorl: ``crown_whorl_behind_vertex_mm`` behind the vertex in the chart.
+
+    Parameters
+    ----------
+    chart : ScalpChart
+        The head's scalp chart.
+
+    Returns
+    -------
+    (3,) ndarray of float
+        Head frame millimetres.
+    """
+    behind = DEFAULTS["crown_whorl_behind_vertex_mm"].value
+    return np.asarray(surface_from_chart(chart, np.array([[0.0, -behind]]))[0])
+
+
+def region_of_points(
+    head: HeadModel,
+    design: Design,
+    points_mm: PointsMM,
+    *,
+    chart: ScalpChart | None = None,
+) -> IntArray:
+    """Which region of ``ZONE_NAMES`` each surface point lies in (-1: not treated).
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+    design : Design
+        Hairline, band depth and lower limit.
+    points_mm : (n, 3) ndarray of float
+        Points on the head surface, head frame millimetres.
+    chart : ScalpChart, optional
+        The head's scalp chart, if already computed.
+
+    Returns
+    -------
+    (n,) ndarray of int
+        Index into ``ZONE_NAMES``, or -1.
+    """
+    pts = np.asarray(points_mm, dtype=np.float64)
+    chart = scalp_chart(head) if chart is None else chart
+    curve = hairline_curve_mm(head, design, chart=chart)
+    region = np.full(len(pts), -1, dtype=np.int64)
+    inside = np.flatnonzero(treated_region(design, pts, curve))
+    p = pts[inside]
+    to_line, _ = cKDTree(curve).query(p)
+    right_ft, left_ft = design.hairline_mm[1], design.hairline_mm[-2]
+    temple = (p[:, 2] > 0) & (
+        ((p[:, 0] <= right_ft[0]) & (p[:, 1] <= right_ft[1]))
+        | ((p[:, 0] >= left_ft[0]) & (p[:, 1] <= left_ft[1]))
+    )
+    crown = np.linalg.norm(p - whorl_point_mm(chart), axis=1) <= (
+        DEFAULTS["crown_zone_radius_mm"].value
+    )
+    label = np.select(
+        [
+            to_line <= design.band_width_mm,
+            temple,
+            (to_line <= DEFAULTS["frontal_zone_depth_mm"].value) & (p[:, 2] > 0),
+            crown,
+        ],
+        [0, 4, 1, 3],
+        default=2,
+    )
+    region[inside] = label
+    return region
+
+
+def zone_of_points(
+    head: HeadModel, design: Design, points_mm: PointsMM, *, chart: ScalpChart | None = None
+) -> IntArray:
+    """Zone id of each surface point (-1: not treated).
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+    design : Design
+        Hairline, zones (matched to regions by name) and lower limit.
+    points_mm : (n, 3) ndarray of float
+        Points on the head surface, head frame millimetres.
+    chart : ScalpChart, optional
+        The head's scalp chart, if already computed.
+
+    Returns
+    -------
+    (n,) ndarray of int
+        The ``zone_id`` of the design zone each point falls in.
+
+    Raises
+    ------
+    PlanValidationError
+        If a region has no zone of its name and the design has no "main" zone either.
+    """
+    by_name = {z.name: z.zone_id for z in design.zones}
+    lookup = []
+    for name in ZONE_NAMES:
+        zone_id = by_name.get(name, by_name.get(FALLBACK_ZONE))
+        if zone_id is None:
+            raise PlanValidationError(
+                f"the design has no '{name}' zone and no '{FALLBACK_ZONE}' zone to take it"
+            )
+        lookup.append(zone_id)
+    region = region_of_points(head, design, points_mm, chart=chart)
+    return np.where(region >= 0, np.asarray(lookup)[np.maximum(region, 0)], -1)
+
+
+def zone_areas_cm2(
+    head: HeadModel, design: Design, *, chart: ScalpChart | None = None
+) -> dict[int, float]:
+    """Surface area of every zone of a design.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+    design : Design
+        The design.
+    chart : ScalpChart, optional
+        The head's scalp chart, if already computed.
+
+    Returns
+    -------
+    dict of int to float
+        Square centimetres by zone id (0 for a zone no point falls in). Each scalp face is
+        split into 16 sub-triangles of equal area whose centroids are classified.
+    """
+    n = _QUADRATURE
+    i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    keep = i + j < n
+    up = np.column_stack([(i[keep] + 1 / 3), (j[keep] + 1 / 3)]) / n
+    i2, j2 = i[i + j < n - 1], j[i + j < n - 1]
+    down = np.column_stack([(i2 + 2 / 3), (j2 + 2 / 3)]) / n
+    st = np.vstack([up, down])  # centroids of the n² sub-triangles
+    weights = np.column_stack([1 - st.sum(axis=1), st])
+    triangles = head.triangles_mm[head.scalp_faces]
+    points = np.einsum("qk,fkd->fqd", weights, triangles).reshape(-1, 3)
+    zone = zone_of_points(head, design, points, chart=chart)
+    area = np.repeat(head.face_areas_mm2[head.scalp_faces] / len(st), len(st))
+    totals = np.bincount(zone[zone >= 0], weights=area[zone >= 0], minlength=len(design.zones))
+    return {z.zone_id: float(totals[z.zone_id]) / 100.0 for z in design.zones}
+
+
+def default_zones() -> tuple[Zone, ...]:
+    """The default design's zones, one per region of ``ZONE_NAMES``.
+
+    Returns
+    -------
+    tuple of Zone
+        Target impressions (not follicular units) per cm²: the band at
+        ``hairline_band_density_fraction`` of ``impression_density_per_cm2`` with
+        ``hairline_dot_diameter_mm`` dots; frontal, mid-scalp and crown at the main
+        density; temples at ``temple_density_fraction`` of it.
+    """
+    density = DEFAULTS["impression_density_per_cm2"].value
+    fraction = {
+        "hairline band": DEFAULTS["hairline_band_density_fraction"].value,
+        "temples": DEFAULTS["temple_density_fraction"].value,
+    }
+    return tuple(
+        Zone(
+            zone_id,
+            name,
+            density * fraction.get(name, 1.0),
+            DEFAULTS["hairline_dot_diameter_mm" if zone_id == 0 else "dot_diameter_mm"].value,
+        )
+        for zone_id, name in enumerate(ZONE_NAMES)
+    )
+
+
+def default_design(
+    head: HeadModel,
+    *,
+    style: str = "natural",
+    age: str = "mature",
+    mfp_above_glabella_mm: float | None = None,
+) -> Design:
+    """A starting design: a rule-of-8 hairline and the default zones.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface the hairline is placed on.
+    style : {"natural", "soft", "defined"}, optional
+        Hairline style preset: its irregularity and the band's depth. Default "natural".
+    age : {"mature", "juvenile"}, optional
+        Hairline age preset (:func:`rule_of_eight_hairline`). Default "mature".
+    mfp_above_glabella_mm : float, optional
+        Height of the mid-frontal point above mid-glabella along the forehead, millimetres.
+
+    Returns
+    -------
+    Design
+        With :func:`default_zones`.
+
+    Raises
+    ------
+    ValueError
+        If ``style`` is not one of ``HAIRLINE_STYLES`` or ``age`` not one of
+        ``HAIRLINE_AGES``.
+    """
+    if style not in HAIRLINE_STYLES:
+        raise ValueError(f"style must be one of {tuple(HAIRLINE_STYLES)}, got {style!r}")
+    return Design(
+        style=style,
+        hairline_mm=rule_of_eight_hairline(
+            head, age=age, mfp_above_glabella_mm=mfp_above_glabella_mm
+        ),
+        band_width_mm=HAIRLINE_STYLES[style].transition_mm,
+        lower_limit_mm=DEFAULTS["scalp_lower_limit_above_frankfort_mm"].value,
+        zones=default_zones(),
+    )
