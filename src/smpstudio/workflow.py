@@ -58,6 +58,7 @@ from smpstudio.head import (
     load_scan,
     register_frontal_view,
     remesh_scalp,
+    scalp_chart,
 )
 from smpstudio.pattern import synthesize_impressions
 from smpstudio.program import (
@@ -65,7 +66,13 @@ from smpstudio.program import (
     check_program_safety,
     program_document,
 )
-from smpstudio.render import render_preview, scalp_grid_overlay, turntable
+from smpstudio.render import (
+    design_overlay,
+    design_turntable,
+    render_preview,
+    scalp_grid_overlay,
+    turntable,
+)
 from smpstudio.sessions import split_sessions
 
 __all__ = [
@@ -455,6 +462,21 @@ def _write_head_pictures(out_dir: Path, plan: Plan) -> None:
     write_bytes_atomic(folder / "turntable.png", _png_bytes(turntable(plan.head)))
 
 
+def _write_design_pictures(out_dir: Path, plan: Plan) -> None:
+    """Write ``design/<view>.png`` (zones and hairline on the photo) and ``turntable.png``."""
+    assert plan.head is not None and plan.design is not None
+    folder = out_dir / "design"
+    folder.mkdir(exist_ok=True)
+    chart = scalp_chart(plan.head)
+    for view in plan.views:
+        if view.camera is not None:
+            image, _ = read_photo(out_dir / view.image_file)
+            overlay = design_overlay(image, plan.head, plan.design, view.camera, chart=chart)
+            write_bytes_atomic(folder / f"{view.name}.png", _png_bytes(overlay))
+    picture = design_turntable(plan.head, plan.design)
+    write_bytes_atomic(folder / "turntable.png", _png_bytes(picture))
+
+
 def _write_scan_record(out_dir: Path, imported: ImportedScan, scanned: ScanHead) -> None:
     """Write the scan in the head frame (``head/scan.glb``) and its record (``head/scan.json``)."""
     display = scanned.display
@@ -527,6 +549,7 @@ def run_design(
     if errors:
         raise PlanValidationError("the design fails its checks: " + "; ".join(errors))
     plan = _with_defaults(plan, "design", design=design)
+    _write_design_pictures(out_dir, plan)
     save_plan(plan, out_dir)
     return plan, findings
 

@@ -1,5 +1,6 @@
 """Render: the plan drawn onto the client's photos."""
 
+from smpstudio.render._design_overlay import ZONE_RGB, design_overlay, design_turntable
 from smpstudio.render._head_overlay import (
     GRID_STEP_MM,
     TURNTABLE_AZIMUTHS_DEG,
@@ -9,6 +10,7 @@ from smpstudio.render._head_overlay import (
 from smpstudio.render._head_view import (
     render_camera_view,
     render_head_view,
+    seen_surface,
     studio_camera,
 )
 from smpstudio.render._preview import (
@@ -21,10 +23,14 @@ __all__ = [
     "GRID_STEP_MM",
     "MIN_VISIBLE_DIAMETER_PX",
     "TURNTABLE_AZIMUTHS_DEG",
+    "ZONE_RGB",
+    "design_overlay",
+    "design_turntable",
     "render_camera_view",
     "render_head_view",
     "render_preview",
     "scalp_grid_overlay",
+    "seen_surface",
     "studio_camera",
     "turntable",
     "visible_impressions",

@@ -4,10 +4,12 @@ They let a practitioner check the head model by eye: the grid must sit on the cl
 scalp in every photo, and the turntable shows the whole surface from eight sides.
 """
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 
-from smpstudio._typing import ImageRGB
+from smpstudio._typing import ImageRGB, PointsMM
 from smpstudio.core import Camera, HeadModel
 from smpstudio.head import (
     project_visible,
@@ -74,7 +76,13 @@ def scalp_grid_overlay(image: ImageRGB, head: HeadModel, camera: Camera) -> Imag
     return out
 
 
-def turntable(head: HeadModel, *, tile_px: int = 320, field_mm: float = 320.0) -> ImageRGB:
+def turntable(
+    head: HeadModel,
+    *,
+    tile_px: int = 320,
+    field_mm: float = 320.0,
+    paint: Callable[[ImageRGB, PointsMM], ImageRGB] | None = None,
+) -> ImageRGB:
     """Eight shaded views of the head model round its vertical axis, in one image.
 
     Parameters
@@ -85,6 +93,9 @@ def turntable(head: HeadModel, *, tile_px: int = 320, field_mm: float = 320.0) -
         Side of each view, pixels.
     field_mm : float, optional
         Side of each view's field, millimetres (the same in all).
+    paint : callable, optional
+        Called with each tile and the surface point seen at each of its pixels (NaN off the
+        head); returns the tile to use (e.g. tinted by zone).
 
     Returns
     -------
@@ -97,6 +108,6 @@ def turntable(head: HeadModel, *, tile_px: int = 320, field_mm: float = 320.0) -
     tiles = []
     for azimuth in TURNTABLE_AZIMUTHS_DEG:
         rotation = view_rotation(10.0, float(azimuth))
-        tile, _ = splat_render(points, normals, rotation, tile_px, field_mm=field_mm)
-        tiles.append(tile)
+        tile, seen = splat_render(points, normals, rotation, tile_px, field_mm=field_mm)
+        tiles.append(tile if paint is None else paint(tile, seen))
     return np.vstack([np.hstack(tiles[:4]), np.hstack(tiles[4:])])

@@ -113,6 +113,65 @@ def render_head_view(
     return np.round(image * 255).astype(np.uint8), covered
 
 
+def seen_surface(
+    head: HeadModel,
+    camera: Camera,
+    width_px: int,
+    height_px: int,
+    *,
+    samples_per_pixel: float = 3.0,
+) -> tuple[PointsMM, FloatArray]:
+    """The head surface point and normal seen at every pixel of a camera's image.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The mesh, head frame millimetres.
+    camera : Camera
+        Intrinsics and pose (head frame to camera).
+    width_px, height_px : int
+        Image size, pixels.
+    samples_per_pixel : float, optional
+        Surface samples per pixel of the head's projected area (gaps are filled from the
+        nearest covered pixel).
+
+    Returns
+    -------
+    points_mm : (height_px, width_px, 3) ndarray of float
+        The nearest front-facing surface point at each pixel, head frame millimetres; NaN
+        where the head does not cover the pixel.
+    normals : (height_px, width_px, 3) ndarray of float
+        Its face's outward unit normal; NaN likewise.
+    """
+    normals_all, areas = face_normals_areas(head.vertices_mm, head.faces)
+    _, depth_c = camera.project(head.vertices_mm.mean(axis=0, keepdims=True))
+    pixel_mm = float(depth_c[0]) / camera.fx_px
+    count = int(min(6_000_000, samples_per_pixel * float(areas.sum()) / pixel_mm**2 / 2))
+    rng = np.random.default_rng(0)
+    points, face = sample_triangles(head.triangles_mm, areas, count, rng=rng)
+    normals = normals_all[face]
+    xy, depth = camera.project(points)
+    to_camera = camera.centre_mm - points
+    to_camera /= np.linalg.norm(to_camera, axis=1, keepdims=True)
+    front = np.einsum("ij,ij->i", normals, to_camera) > 0
+    col, row = np.floor(xy[:, 0]).astype(np.int64), np.floor(xy[:, 1]).astype(np.int64)
+    ok = front & (depth > 0) & (col >= 0) & (row >= 0) & (col < width_px) & (row < height_px)
+    pixel = row[ok] * width_px + col[ok]
+    nearest = np.full(width_px * height_px, np.inf)
+    np.minimum.at(nearest, pixel, depth[ok])
+    won = depth[ok] <= nearest[pixel]
+    flat_points = np.full((width_px * height_px, 3), np.nan)
+    flat_normals = np.full((width_px * height_px, 3), np.nan)
+    flat_points[pixel[won]] = points[ok][won]
+    flat_normals[pixel[won]] = normals[ok][won]
+    seen_points = flat_points.reshape(height_px, width_px, 3)
+    seen_normals = flat_normals.reshape(height_px, width_px, 3)
+    holes, near_r, near_c = splat_pinholes(np.isfinite(seen_points[..., 0]))
+    seen_points[holes] = seen_points[near_r, near_c]
+    seen_normals[holes] = seen_normals[near_r, near_c]
+    return seen_points, seen_normals
+
+
 def render_camera_view(
     head: HeadModel,
     camera: Camera,
@@ -149,36 +208,15 @@ def render_camera_view(
     Used for the accuracy study of the head fit (renders of heads of known shape, seen by
     known cameras) and for tests; it is not a preview of the client.
     """
-    normals_all, areas = face_normals_areas(head.vertices_mm, head.faces)
-    _, depth_c = camera.project(head.vertices_mm.mean(axis=0, keepdims=True))
-    pixel_mm = float(depth_c[0]) / camera.fx_px
-    count = int(min(6_000_000, samples_per_pixel * float(areas.sum()) / pixel_mm**2 / 2))
-    rng = np.random.default_rng(0)
-    points, face = sample_triangles(head.triangles_mm, areas, count, rng=rng)
-    normals = normals_all[face]
-    xy, depth = camera.project(points)
-    to_camera = camera.centre_mm - points
-    to_camera /= np.linalg.norm(to_camera, axis=1, keepdims=True)
-    front = np.einsum("ij,ij->i", normals, to_camera) > 0
-    col, row = np.floor(xy[:, 0]).astype(np.int64), np.floor(xy[:, 1]).astype(np.int64)
-    ok = front & (depth > 0) & (col >= 0) & (row >= 0) & (col < width_px) & (row < height_px)
-    pixel = row[ok] * width_px + col[ok]
-    nearest = np.full(width_px * height_px, np.inf)
-    np.minimum.at(nearest, pixel, depth[ok])
-    won = depth[ok] <= nearest[pixel]
+    _, normals = seen_surface(
+        head, camera, width_px, height_px, samples_per_pixel=samples_per_pixel
+    )
+    covered = np.isfinite(normals[..., 0])
     light = camera.camera_from_head.inverse().apply_to_directions(
         np.array([[0.35, -0.5, -0.8]]) / np.linalg.norm([0.35, -0.5, -0.8])
     )[0]
-    lum = 0.3 + 0.7 * np.clip(normals[ok][won] @ light, 0, 1)
-    flat_shade = np.zeros((width_px * height_px, 3))
-    flat_covered = np.zeros(width_px * height_px, dtype=bool)
-    flat_shade[pixel[won]] = lum[:, None] * np.array(SKIN_RGB)
-    flat_covered[pixel[won]] = True
-    shade = flat_shade.reshape(height_px, width_px, 3)
-    covered = flat_covered.reshape(height_px, width_px)
-    holes, near_r, near_c = splat_pinholes(covered)
-    shade[holes] = shade[near_r, near_c]
-    covered |= holes
+    lum = 0.3 + 0.7 * np.clip(np.nan_to_num(normals) @ light, 0, 1)
+    shade = lum[..., None] * np.array(SKIN_RGB)
     # openings the head surrounds (the eye sockets of a mesh without eyeballs) look dark
     _, labels = cv2.connectedComponents((~covered).astype(np.uint8), connectivity=4)
     border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
