@@ -68,6 +68,7 @@ from smpstudio.program import (
 )
 from smpstudio.render import (
     design_overlay,
+    design_stencil_pdf,
     design_turntable,
     render_preview,
     scalp_grid_overlay,
@@ -463,7 +464,7 @@ def _write_head_pictures(out_dir: Path, plan: Plan) -> None:
 
 
 def _write_design_pictures(out_dir: Path, plan: Plan) -> None:
-    """Write ``design/<view>.png`` (zones and hairline on the photo) and ``turntable.png``."""
+    """Write ``design/<view>.png``, ``design/turntable.png`` and ``design/design.pdf``."""
     assert plan.head is not None and plan.design is not None
     folder = out_dir / "design"
     folder.mkdir(exist_ok=True)
@@ -475,6 +476,7 @@ def _write_design_pictures(out_dir: Path, plan: Plan) -> None:
             write_bytes_atomic(folder / f"{view.name}.png", _png_bytes(overlay))
     picture = design_turntable(plan.head, plan.design)
     write_bytes_atomic(folder / "turntable.png", _png_bytes(picture))
+    write_bytes_atomic(folder / "design.pdf", design_stencil_pdf(plan.head, plan.design))
 
 
 def _write_scan_record(out_dir: Path, imported: ImportedScan, scanned: ScanHead) -> None:

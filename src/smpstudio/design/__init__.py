@@ -21,6 +21,7 @@ from smpstudio.design._hairline import (
     surface_at,
     treated_region,
 )
+from smpstudio.design._stencil import developed_hairline_mm
 from smpstudio.design._zones import (
     FALLBACK_ZONE,
     ZONE_NAMES,
@@ -44,6 +45,7 @@ __all__ = [
     "check_design",
     "default_design",
     "default_zones",
+    "developed_hairline_mm",
     "hairline_curve_mm",
     "hairline_uv",
     "midline_height_above_glabella_mm",

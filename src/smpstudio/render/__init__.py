@@ -18,13 +18,16 @@ from smpstudio.render._preview import (
     render_preview,
     visible_impressions,
 )
+from smpstudio.render._stencil_pdf import SCALE_BAR_MM, design_stencil_pdf
 
 __all__ = [
     "GRID_STEP_MM",
     "MIN_VISIBLE_DIAMETER_PX",
+    "SCALE_BAR_MM",
     "TURNTABLE_AZIMUTHS_DEG",
     "ZONE_RGB",
     "design_overlay",
+    "design_stencil_pdf",
     "design_turntable",
     "render_camera_view",
     "render_head_view",
