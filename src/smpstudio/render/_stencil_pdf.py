@@ -8,6 +8,8 @@ pages carry a scale bar to measure: a printer that scales the page shows at once
 The PDF is drawn with fpdf2 (LGPL-3.0) in millimetres; its own unit is the point (1/72 in).
 """
 
+from datetime import UTC, datetime
+
 import cv2
 import numpy as np
 from fpdf import FPDF
@@ -152,7 +154,8 @@ def design_stencil_pdf(head: HeadModel, design: Design) -> bytes:
     Returns
     -------
     bytes
-        A two-page A4 PDF (uncompressed content, so that its drawing can be read back).
+        A two-page A4 PDF (uncompressed content, so that its drawing can be read back;
+        dated 1970-01-01 so that the same design always gives the same bytes).
     """
     chart = scalp_chart(head)
     developed = developed_hairline_mm(head, design, chart=chart)
@@ -160,6 +163,9 @@ def design_stencil_pdf(head: HeadModel, design: Design) -> bytes:
     nearest = [int(np.argmin(np.linalg.norm(curve - p, axis=1))) for p in design.hairline_mm]
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_compression(False)
+    # the same plan must give the same bytes (as every other output does): the file carries
+    # the Unix epoch as its creation date, the reproducible-builds convention
+    pdf.set_creation_date(datetime(1970, 1, 1, tzinfo=UTC))
     pdf.set_title("SMP Studio design")
     pdf.set_creator("SMP Studio")
     _stencil_page(pdf, developed, developed[nearest], design.style)
