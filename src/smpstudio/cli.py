@@ -14,7 +14,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from smpstudio import workflow
 from smpstudio.analysis import ita_class, ita_degrees, quality_messages
 from smpstudio.core import Plan
-from smpstudio.design import zone_areas_cm2
+from smpstudio.design import estimate_hair_loss_stage, zone_areas_cm2
 from smpstudio.errors import SMPError
 from smpstudio.head import MM_PER_UNIT
 
@@ -271,6 +271,10 @@ def design(
         Literal["mature", "juvenile"],
         typer.Option(help="Mature (rule of 8) or juvenile (15 mm lower) hairline."),
     ] = "mature",
+    sex: Annotated[
+        Literal["male", "female"],
+        typer.Option(help="Hamilton–Norwood stage for men, Ludwig grade for women."),
+    ] = "male",
     mfp_above_glabella: Annotated[
         float | None,
         typer.Option(
@@ -294,6 +298,15 @@ def design(
         )
     for finding in findings:
         _out.print(f"warning: {finding.message}", highlight=False)
+    stage = estimate_hair_loss_stage(plan.hair_coverage, sex)
+    seen = ", ".join(f"{region} {level}" for region, level in stage.readings.items())
+    if not stage.stages:
+        verdict = "outside the scale (its frontal hairline is kept; this front is bare)"
+    elif stage.decided:
+        verdict = stage.stages[0]
+    else:
+        verdict = "one of " + ", ".join(stage.stages) + " (the photos do not decide)"
+    _out.print(f"hair-loss stage, {stage.scale}: {verdict}; {seen}", highlight=False)
 
 
 @app.command()

@@ -283,6 +283,20 @@ DEFAULTS: dict[str, Default] = {
             "domain.md §2.3; denser dots merge into a smudge as they spread)",
         ),
         _d(
+            "hair_bare_below_fraction",
+            0.3,
+            "fraction",
+            None,
+            "a scalp region with less hair coverage than this reads as bare (hair-loss stage)",
+        ),
+        _d(
+            "hair_full_from_fraction",
+            0.7,
+            "fraction",
+            None,
+            "a scalp region with at least this hair coverage reads as full (hair-loss stage)",
+        ),
+        _d(
             "frontal_zone_depth_mm",
             50.0,
             "mm",

@@ -130,6 +130,8 @@ _STAGE_DEFAULTS: dict[str, tuple[str, ...]] = {
         "max_design_density_per_cm2",
         "hairline_band_density_fraction",
         "temple_density_fraction",
+        "hair_bare_below_fraction",
+        "hair_full_from_fraction",
         "frontal_zone_depth_mm",
         "crown_whorl_behind_vertex_mm",
         "crown_zone_radius_mm",

@@ -21,6 +21,12 @@ from smpstudio.design._hairline import (
     surface_at,
     treated_region,
 )
+from smpstudio.design._stage import (
+    LUDWIG_GRADES,
+    NORWOOD_STAGES,
+    HairLossStage,
+    estimate_hair_loss_stage,
+)
 from smpstudio.design._stencil import developed_hairline_mm
 from smpstudio.design._zones import (
     FALLBACK_ZONE,
@@ -37,8 +43,11 @@ __all__ = [
     "FALLBACK_ZONE",
     "HAIRLINE_AGES",
     "HAIRLINE_STYLES",
+    "LUDWIG_GRADES",
+    "NORWOOD_STAGES",
     "ZONE_NAMES",
     "DesignFinding",
+    "HairLossStage",
     "HairlineStyle",
     "band_noise",
     "catmull_rom_uv",
@@ -46,6 +55,7 @@ __all__ = [
     "default_design",
     "default_zones",
     "developed_hairline_mm",
+    "estimate_hair_loss_stage",
     "hairline_curve_mm",
     "hairline_uv",
     "midline_height_above_glabella_mm",
