@@ -11,20 +11,9 @@ from smpstudio.core import Zone, load_plan
 from smpstudio.design import check_design, default_design
 from smpstudio.domain import DEFAULTS
 from smpstudio.errors import PlanValidationError
-from smpstudio.head import fit_ellipsoid_head, scalp_chart
 from smpstudio.workflow import run_design
 
 DISTANCE_TOLERANCE_MM = 1.0
-
-
-@pytest.fixture(scope="module")
-def head():
-    return fit_ellipsoid_head()
-
-
-@pytest.fixture(scope="module")
-def chart(head):
-    return scalp_chart(head)
 
 
 def test_the_default_design_passes(head, chart) -> None:

@@ -11,7 +11,7 @@ from smpstudio.design import (
 )
 from smpstudio.domain import DEFAULTS
 from smpstudio.errors import PlanValidationError
-from smpstudio.head import chart_from_surface, fit_ellipsoid_head, scalp_chart
+from smpstudio.head import chart_from_surface
 from tests.design.test_design import _arc_up
 
 MFP_TOLERANCE_MM = 1.0
@@ -20,16 +20,6 @@ UNCHANGED_MM = 1e-9
 STYLE_RATIO = 1.5
 """Each style's irregularity power exceeds the next defined one's by at least this factor in
 both bands (their RMS defaults differ by 1.7–4×)."""
-
-
-@pytest.fixture(scope="module")
-def head():
-    return fit_ellipsoid_head()
-
-
-@pytest.fixture(scope="module")
-def chart(head):
-    return scalp_chart(head)
 
 
 def _arc_points(count: int, radius_mm: float = 110.0, reach_deg: float = 80.0) -> np.ndarray:
