@@ -107,7 +107,10 @@ def _zone_map_page(pdf: FPDF, head: HeadModel, design: Design, chart: ScalpChart
     pdf.set_font("Helvetica", style="B", size=12)
     pdf.text(_MARGIN_MM, _MARGIN_MM, "Zone map in the scalp chart, 1:2 (forward at the top)")
     pdf.set_line_width(0.1)
-    for zone in design.zones:
+    areas = zone_areas_cm2(head, design, chart=chart)
+    # outer outlines only: largest zone first, so a zone lying inside another (the crown in
+    # the mid-scalp) is painted over it
+    for zone in sorted(design.zones, key=lambda z: -areas[z.zone_id]):
         mask = (labels == zone.zone_id).astype(np.uint8)
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         pdf.set_fill_color(*ZONE_RGB.get(zone.name, (128, 128, 128)))
@@ -117,7 +120,6 @@ def _zone_map_page(pdf: FPDF, head: HeadModel, design: Design, chart: ScalpChart
     line = chart_from_surface(chart, hairline_curve_mm(head, design, chart=chart))
     pdf.set_line_width(0.3)
     pdf.polyline(to_page((line[:, 0] + reach) / _GRID_MM, (reach - line[:, 1]) / _GRID_MM))
-    areas = zone_areas_cm2(head, design, chart=chart)
     y = top + 2 * reach * ZONE_MAP_SCALE + 10.0
     pdf.set_font("Helvetica", size=9)
     for zone in design.zones:
