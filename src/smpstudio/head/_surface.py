@@ -9,6 +9,10 @@ from smpstudio.core import HeadModel
 _CANDIDATE_TRIANGLES = 12
 
 
+_RAY_CHUNK = 32
+"""Rays tested together against every triangle's bounding sphere."""
+
+
 def cast_rays_mm(head: HeadModel, origins_mm: PointsMM, directions: FloatArray) -> PointsMM:
     """Farthest intersection of each ray with the head surface.
 
@@ -28,26 +32,54 @@ def cast_rays_mm(head: HeadModel, origins_mm: PointsMM, directions: FloatArray) 
 
     Notes
     -----
-    Möller–Trumbore against every triangle, vectorised per ray; meant for tens to a few
-    hundred rays (control points, curves), not for every impression.
+    Möller–Trumbore [1]_ against the triangles whose bounding sphere the ray passes
+    through (found for ``_RAY_CHUNK`` rays at a time with two matrix products); meant for
+    up to a few thousand rays (control points, curves, outlines), not for every impression.
+
+    References
+    ----------
+    .. [1] T. Möller and B. Trumbore, "Fast, minimum storage ray-triangle intersection",
+       Journal of Graphics Tools 2(1), 1997. doi:10.1080/10867651.1997.10487468
     """
-    t0, t1, t2 = (head.triangles_mm[:, i] for i in range(3))
-    e1, e2 = t1 - t0, t2 - t0
-    hits = np.full((len(origins_mm), 3), np.nan)
-    for i, (o, d) in enumerate(zip(np.asarray(origins_mm), np.asarray(directions), strict=True)):
-        p = np.cross(d, e2)
-        det = np.einsum("ij,ij->i", e1, p)
-        ok = np.abs(det) > 1e-12
-        inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
-        s = o - t0
-        u = np.einsum("ij,ij->i", s, p) * inv
-        q = np.cross(s, e1)
-        v = (q @ d) * inv
-        t = np.einsum("ij,ij->i", e2, q) * inv
-        good = ok & (u >= 0) & (v >= 0) & (u + v <= 1) & (t > 0)
-        if np.any(good):
-            hits[i] = o + t[good].max() * d
+    triangles = head.triangles_mm
+    centres = triangles.mean(axis=1)
+    reach2 = (np.linalg.norm(triangles - centres[:, None], axis=2).max(axis=1) + 1e-9) ** 2
+    centre2 = np.einsum("ij,ij->i", centres, centres)
+    origins = np.asarray(origins_mm, dtype=np.float64).reshape(-1, 3)
+    units = np.asarray(directions, dtype=np.float64).reshape(-1, 3)
+    units = units / np.linalg.norm(units, axis=1, keepdims=True)
+    hits = np.full((len(origins), 3), np.nan)
+    for start in range(0, len(origins), _RAY_CHUNK):
+        o, d = origins[start : start + _RAY_CHUNK], units[start : start + _RAY_CHUNK]
+        along = centres @ d.T - np.einsum("ij,ij->i", o, d)  # (n, m): centre along each ray
+        to_centre2 = centre2[:, None] - 2 * (centres @ o.T) + np.einsum("ij,ij->i", o, o)
+        tri, ray = np.nonzero(
+            (to_centre2 - along**2 <= reach2[:, None]) & (along > -(reach2[:, None] ** 0.5))
+        )
+        t = _moller_trumbore(triangles[tri], o[ray], d[ray])
+        good = np.isfinite(t)
+        farthest = np.full(len(o), -np.inf)
+        np.maximum.at(farthest, ray[good], t[good])
+        found = np.isfinite(farthest)
+        hits[start : start + _RAY_CHUNK][found] = o[found] + farthest[found, None] * d[found]
     return hits
+
+
+def _moller_trumbore(triangles: FloatArray, origins: PointsMM, units: FloatArray) -> FloatArray:
+    """Distance along each ray to its triangle (pairwise), NaN where it misses or lies behind."""
+    t0 = triangles[:, 0]
+    e1, e2 = triangles[:, 1] - t0, triangles[:, 2] - t0
+    p = np.cross(units, e2)
+    det = np.einsum("ij,ij->i", e1, p)
+    ok = np.abs(det) > 1e-12
+    inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
+    s = origins - t0
+    u = np.einsum("ij,ij->i", s, p) * inv
+    q = np.cross(s, e1)
+    v = np.einsum("ij,ij->i", q, units) * inv
+    t = np.einsum("ij,ij->i", e2, q) * inv
+    good = ok & (u >= 0) & (v >= 0) & (u + v <= 1) & (t > 0)
+    return np.where(good, t, np.nan)
 
 
 def closest_points_on_triangles(points: PointsMM, triangles: FloatArray) -> PointsMM:
