@@ -283,19 +283,33 @@ def design(
             help="Mid-frontal point above mid-glabella along the forehead, mm (7–10 cm usual).",
         ),
     ] = None,
+    outlines: Annotated[
+        Path | None,
+        typer.Option(
+            help='Scars and exclusions: a JSON file {"outlines": [...]}, each with kind '
+            "(scar or exclusion), name, and view with points_px or points_mm on the head.",
+        ),
+    ] = None,
 ) -> None:
     """Place the hairline, zones and target densities."""
     with _exit_on_error():
         plan, findings = workflow.run_design(
-            plan_dir, style=style, age=age, mfp_above_glabella_mm=mfp_above_glabella
+            plan_dir,
+            style=style,
+            age=age,
+            mfp_above_glabella_mm=mfp_above_glabella,
+            outlines=outlines,
         )
     assert plan.design is not None and plan.head is not None
     areas = zone_areas_cm2(plan.head, plan.design)
     for z in plan.design.zones:
-        _out.print(
-            f"zone {z.zone_id} {z.name}: {areas[z.zone_id]:.1f} cm², "
-            f"{z.density_per_cm2:g} impressions/cm², dots {z.dot_diameter_mm} mm"
-        )
+        if z.kind == "exclusion":
+            target = "nothing placed"
+        else:
+            matched = " before matching to the hair" if z.name == "blend" else ""
+            target = f"{z.density_per_cm2:g} impressions/cm²{matched}, dots {z.dot_diameter_mm} mm"
+        kind = "" if z.kind == "region" else f" ({z.kind})"
+        _out.print(f"zone {z.zone_id} {z.name}{kind}: {areas[z.zone_id]:.1f} cm², {target}")
     for finding in findings:
         _out.print(f"warning: {finding.message}", highlight=False)
     stage = estimate_hair_loss_stage(plan.hair_coverage, sex)

@@ -40,7 +40,7 @@ from smpstudio.core import (
     save_plan,
     write_bytes_atomic,
 )
-from smpstudio.design import DesignFinding, check_design, default_design
+from smpstudio.design import DesignFinding, check_design, default_design, outline_zones
 from smpstudio.domain import DEFAULTS, Sex
 from smpstudio.errors import (
     ImageReadError,
@@ -50,10 +50,12 @@ from smpstudio.errors import (
 )
 from smpstudio.head import (
     ImportedScan,
+    ScalpChart,
     ScanHead,
     fit_ellipsoid_head,
     fit_head_to_views,
     hair_coverage,
+    hair_share_of_faces,
     head_from_scan,
     load_scan,
     register_frontal_view,
@@ -465,20 +467,20 @@ def _write_head_pictures(out_dir: Path, plan: Plan) -> None:
     write_bytes_atomic(folder / "turntable.png", _png_bytes(turntable(plan.head)))
 
 
-def _write_design_pictures(out_dir: Path, plan: Plan) -> None:
+def _write_design_pictures(out_dir: Path, plan: Plan, chart: ScalpChart) -> None:
     """Write ``design/<view>.png``, ``design/turntable.png`` and ``design/design.pdf``."""
     assert plan.head is not None and plan.design is not None
     folder = out_dir / "design"
     folder.mkdir(exist_ok=True)
-    chart = scalp_chart(plan.head)
     for view in plan.views:
         if view.camera is not None:
             image, _ = read_photo(out_dir / view.image_file)
             overlay = design_overlay(image, plan.head, plan.design, view.camera, chart=chart)
             write_bytes_atomic(folder / f"{view.name}.png", _png_bytes(overlay))
-    picture = design_turntable(plan.head, plan.design)
+    picture = design_turntable(plan.head, plan.design, chart=chart)
     write_bytes_atomic(folder / "turntable.png", _png_bytes(picture))
-    write_bytes_atomic(folder / "design.pdf", design_stencil_pdf(plan.head, plan.design))
+    pdf = design_stencil_pdf(plan.head, plan.design, chart=chart)
+    write_bytes_atomic(folder / "design.pdf", pdf)
 
 
 def _write_scan_record(out_dir: Path, imported: ImportedScan, scanned: ScanHead) -> None:
@@ -516,8 +518,9 @@ def run_design(
     style: str = "natural",
     age: str = "mature",
     mfp_above_glabella_mm: float | None = None,
+    outlines: Path | None = None,
 ) -> tuple[Plan, tuple[DesignFinding, ...]]:
-    """Place a default design (rule-of-8 hairline, band and main zone) on the head.
+    """Place a default design (rule-of-8 hairline, zones, scars, exclusions) on the head.
 
     Parameters
     ----------
@@ -530,6 +533,10 @@ def run_design(
     mfp_above_glabella_mm : float, optional
         Height of the mid-frontal point above mid-glabella along the forehead, millimetres
         (default: the rule of 8, less the juvenile offset for a juvenile line).
+    outlines : Path, optional
+        A JSON file ``{"outlines": [...]}`` of scars and exclusions drawn on a photo (pixels)
+        or on the head (head-frame millimetres), as :func:`smpstudio.design.outline_zones`
+        reads them.
 
     Returns
     -------
@@ -541,21 +548,49 @@ def run_design(
     Raises
     ------
     PlanValidationError
-        If a check finds an error (nothing is written then).
+        If the outlines file is unreadable or wrong, or a check finds an error (nothing is
+        written then).
     """
+    entries = None if outlines is None else _read_outlines(outlines)
     plan = _load_after(out_dir, "design", "head")
     assert plan.head is not None
+    registered = any(v.camera is not None for v in plan.views)
     design = default_design(
-        plan.head, style=style, age=age, mfp_above_glabella_mm=mfp_above_glabella_mm
+        plan.head,
+        style=style,
+        age=age,
+        mfp_above_glabella_mm=mfp_above_glabella_mm,
+        hair_share=hair_share_of_faces(plan.head, plan.views) if registered else None,
     )
-    findings = check_design(plan.head, design)
+    if outlines is not None and entries is not None:
+        try:
+            drawn = outline_zones(plan.head, plan.views, entries, first_zone_id=len(design.zones))
+        except PlanValidationError as exc:
+            raise PlanValidationError(f"{outlines}: {exc}") from exc
+        design = dataclasses.replace(design, zones=design.zones + drawn)
+    chart = scalp_chart(plan.head)
+    findings = check_design(plan.head, design, chart=chart)
     errors = [f.message for f in findings if f.severity == "error"]
     if errors:
         raise PlanValidationError("the design fails its checks: " + "; ".join(errors))
     plan = _with_defaults(plan, "design", design=design)
-    _write_design_pictures(out_dir, plan)
+    _write_design_pictures(out_dir, plan, chart)
     save_plan(plan, out_dir)
     return plan, findings
+
+
+def _read_outlines(path: Path) -> list[dict[str, object]]:
+    """The entries of an outlines file, or a PlanValidationError naming what is wrong."""
+    try:
+        doc = json.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise PlanValidationError(f"{path}: cannot read the outlines file: {exc.strerror}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PlanValidationError(f"{path}: not a JSON outlines file: {exc}") from exc
+    entries = doc.get("outlines") if isinstance(doc, dict) else None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise PlanValidationError(f'{path}: expected {{"outlines": [{{...}}, ...]}}')
+    return entries
 
 
 def run_pattern(out_dir: Path) -> Plan:

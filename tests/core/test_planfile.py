@@ -58,6 +58,14 @@ def test_every_corpus_plan_loads_and_validates() -> None:
     complete = load_plan(CORPUS / "v1" / "complete-low-density")
     assert complete.pattern is not None
     assert sorted(set(complete.pattern.session.tolist())) == [0, 1, 2]
+    # version 1 designs migrate to regions without outlines and no hair shares
+    assert complete.design is not None and complete.design.hair_share is None
+    assert {z.kind for z in complete.design.zones} == {"region"}
+    drawn = load_plan(CORPUS / "v2" / "design-scar-exclusion-blend")
+    assert drawn.design is not None and drawn.head is not None
+    assert [z.kind for z in drawn.design.zones][-2:] == ["scar", "exclusion"]
+    assert drawn.design.hair_share is not None
+    assert drawn.design.hair_share.shape == (len(drawn.head.faces),)
 
 
 def test_malformed_json_names_the_file_and_position(tmp_path: Path) -> None:
@@ -110,14 +118,17 @@ def test_changed_array_file_is_detected(example_plan_dir: Path, tmp_path: Path) 
 def test_newer_version_is_refused(example_plan_dir: Path, tmp_path: Path) -> None:
     folder = _copy(example_plan_dir, tmp_path)
     _edit_document(folder, lambda d: d.update(format_version=PLAN_FORMAT_VERSION + 1))
-    with pytest.raises(PlanFormatError, match=r"field 'format_version': version 2 is newer"):
+    with pytest.raises(
+        PlanFormatError,
+        match=rf"field 'format_version': version {PLAN_FORMAT_VERSION + 1} is newer",
+    ):
         load_plan(folder)
 
 
 def test_older_version_is_migrated(
     example_plan_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Exercise the migration chain with a stand-in version 0 (no real one exists yet)."""
+    """Exercise the migration chain from a stand-in version 0 through the real 1 → 2."""
     folder = _copy(example_plan_dir, tmp_path)
     _edit_document(folder, lambda d: d.update(format_version=0, random_seed=d.pop("seed")))
 

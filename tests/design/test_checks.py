@@ -1,4 +1,6 @@
 import dataclasses
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -73,4 +75,48 @@ def test_smp_design_prints_the_warning_and_run_design_refuses_errors(
     monkeypatch.setitem(DEFAULTS, limit.name, dataclasses.replace(limit, value=50.0))
     with pytest.raises(PlanValidationError, match="fails its checks"):
         run_design(plan_dir)
+    assert (plan_dir / "plan.json").read_bytes() == before  # nothing written
+
+
+def test_smp_design_draws_scars_and_exclusions_from_a_file_and_refuses_bad_ones(
+    example_plan_dir: Path, tmp_path: Path
+) -> None:
+    plan_dir = tmp_path / "plan"
+    shutil.copytree(example_plan_dir, plan_dir)
+    scar = {
+        "kind": "scar",
+        "name": "surgical scar",
+        "view": "front",
+        "points_px": [[180, 75], [270, 62], [272, 72], [182, 86]],
+    }
+    mole = {
+        "kind": "exclusion",
+        "name": "mole",
+        "view": "front",
+        "points_px": [[300, 100], [312, 100], [312, 112], [300, 112]],
+    }
+    outlines = tmp_path / "outlines.json"
+    outlines.write_text(json.dumps({"outlines": [scar, mole]}))
+    result = CliRunner().invoke(app, ["design", str(plan_dir), "--outlines", str(outlines)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert re.search(r"zone 6 surgical scar \(scar\): \d\.\d cm², 100 impressions/cm²", text)
+    assert re.search(r"zone 7 mole \(exclusion\): 0\.\d cm², nothing placed", text)
+    assert "of scar 'surgical scar' lies outside the treated region" in text  # on the forehead
+    design = load_plan(plan_dir).design
+    assert design is not None
+    assert [z.kind for z in design.zones[-2:]] == ["scar", "exclusion"]
+    before = (plan_dir / "plan.json").read_bytes()
+    mole["points_px"] = [[230, 60], [240, 60], [240, 90], [230, 90]]  # across the scar
+    outlines.write_text(json.dumps({"outlines": [scar, mole]}))
+    result = CliRunner().invoke(app, ["design", str(plan_dir), "--outlines", str(outlines)])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert re.search(
+        r"zones 6 \(scar 'surgical scar'\) and 7 \(exclusion 'mole'\) overlap by 0\.\d\d cm²", text
+    )
+    outlines.write_text('{"outlines": [')
+    result = CliRunner().invoke(app, ["design", str(plan_dir), "--outlines", str(outlines)])
+    assert result.exit_code == 2
+    assert "not a JSON outlines file" in " ".join(result.output.split())
     assert (plan_dir / "plan.json").read_bytes() == before  # nothing written

@@ -2,9 +2,8 @@ import dataclasses
 
 import numpy as np
 import pytest
-import trimesh
 
-from smpstudio.core import HeadModel, Zone
+from smpstudio.core import Zone
 from smpstudio.design import (
     ZONE_NAMES,
     default_design,
@@ -15,24 +14,10 @@ from smpstudio.design import (
 )
 from smpstudio.domain import DEFAULTS
 from smpstudio.errors import PlanValidationError
-from smpstudio.head import fit_ellipsoid_head, sample_surface_uniform, scalp_chart
+from smpstudio.head import fit_ellipsoid_head, sample_surface_uniform
 
 AREA_TOLERANCE = 0.01
 """The issue: zone areas on an analytic surface within 1 %."""
-SPHERE_RADIUS_MM = 110.0
-SPHERE_CENTRE_MM = (0.0, 20.0, 0.0)
-"""A head-sized sphere: its top 130 mm above the Frankfort horizontal, like ANSUR II's."""
-
-
-@pytest.fixture(scope="module")
-def sphere():
-    mesh = trimesh.creation.icosphere(subdivisions=6, radius=SPHERE_RADIUS_MM)
-    vertices = np.asarray(mesh.vertices) + SPHERE_CENTRE_MM
-    faces = np.asarray(mesh.faces, dtype=np.int64)
-    lower = DEFAULTS["scalp_lower_limit_above_frankfort_mm"].value
-    head = HeadModel(vertices, faces, vertices[faces].mean(axis=1)[:, 1] >= lower, "sphere")
-    chart = scalp_chart(head)
-    return head, chart, default_design(head)
 
 
 def test_crown_on_a_sphere_is_a_cap_of_area_pi_r_squared(sphere) -> None:

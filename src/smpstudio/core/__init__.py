@@ -10,6 +10,7 @@ from smpstudio.core._planfile import (
     save_plan,
 )
 from smpstudio.core._values import (
+    ZONE_KINDS,
     Camera,
     Design,
     HairCoverage,
@@ -26,6 +27,7 @@ __all__ = [
     "HEAD_FRAME",
     "PLAN_FILE_NAME",
     "PLAN_FORMAT_VERSION",
+    "ZONE_KINDS",
     "Camera",
     "Design",
     "HairCoverage",

@@ -37,7 +37,7 @@ from smpstudio.errors import PlanFormatError, PlanValidationError
 
 __all__ = ["PLAN_FILE_NAME", "PLAN_FORMAT_VERSION", "load_plan", "plan_schema", "save_plan"]
 
-PLAN_FORMAT_VERSION = 1
+PLAN_FORMAT_VERSION = 2
 """Format version written by this release."""
 PLAN_FILE_NAME = "plan.json"
 """Name of the plan document inside a plan folder."""
@@ -45,12 +45,25 @@ PLAN_FILE_NAME = "plan.json"
 Document = dict[str, Any]
 Migration = Callable[[Document], Document]
 
-MIGRATIONS: dict[int, Migration] = {}
-"""``MIGRATIONS[v]`` turns a version-``v`` document into version ``v + 1``.
 
-Version 1 is the first released format, so no migration exists yet; the next format change
-adds ``MIGRATIONS[1]`` and a version-2 corpus under ``tests/data/plans/``.
-"""
+def _zones_get_kinds(doc: Document) -> Document:
+    """Version 1 → 2: every zone of a version-1 design is a region without an outline.
+
+    Version 2 adds scar and exclusion zones (``kind``, ``outline_mm``) and the design's
+    per-face hair share (absent here: version-1 designs have no blend zone).
+    """
+    design = doc.get("design")
+    if isinstance(design, dict):
+        for zone in design.get("zones", []):
+            if isinstance(zone, dict):
+                zone.setdefault("kind", "region")
+                zone.setdefault("outline_mm", None)
+    return doc
+
+
+MIGRATIONS: dict[int, Migration] = {1: _zones_get_kinds}
+"""``MIGRATIONS[v]`` turns a version-``v`` document into version ``v + 1``; each version
+has a corpus of plans under ``tests/data/plans/`` that must keep loading."""
 
 
 def plan_schema() -> Document:
@@ -64,7 +77,7 @@ def plan_schema() -> Document:
     Examples
     --------
     >>> plan_schema()["properties"]["format_version"]
-    {'const': 1}
+    {'const': 2}
     """
     text = resources.files("smpstudio.core").joinpath("plan.schema.json").read_text("utf-8")
     schema: Document = json.loads(text)
@@ -179,10 +192,15 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
                     "name": z.name,
                     "density_per_cm2": z.density_per_cm2,
                     "dot_diameter_mm": z.dot_diameter_mm,
+                    "kind": z.kind,
+                    "outline_mm": None if z.outline_mm is None else z.outline_mm.tolist(),
                 }
                 for z in d.zones
             ],
+            "hair_share": d.hair_share is not None,
         }
+        if d.hair_share is not None:
+            arrays["design_hair_share"] = d.hair_share
     if plan.pattern is not None:
         doc["pattern"] = {"count": len(plan.pattern)}
         for column in Pattern.column_names():
@@ -393,7 +411,20 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path
             np.array(d["hairline_mm"]),
             d["band_width_mm"],
             d["lower_limit_mm"],
-            tuple(Zone(**z) for z in d["zones"]),
+            tuple(
+                Zone(
+                    **(
+                        z
+                        | {
+                            "outline_mm": None
+                            if z["outline_mm"] is None
+                            else np.array(z["outline_mm"], dtype=np.float64)
+                        }
+                    )
+                )
+                for z in d["zones"]
+            ),
+            _need(arrays, "design_hair_share", array_path) if d.get("hair_share") else None,
         )
     pattern = None
     if "pattern" in doc:

@@ -12,6 +12,7 @@ from smpstudio.core._frames import HEAD_FRAME, RigidTransform
 from smpstudio.errors import PlanValidationError
 
 __all__ = [
+    "ZONE_KINDS",
     "Camera",
     "Design",
     "HeadModel",
@@ -283,6 +284,10 @@ class HeadModel:
         return float(self.face_areas_mm2[self.scalp_faces].sum())
 
 
+ZONE_KINDS = ("region", "scar", "exclusion")
+"""Kinds of design zone (:class:`Zone`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Zone:
     """A region of the design with its own target density and dot size.
@@ -292,21 +297,50 @@ class Zone:
     zone_id : int
         Identifier used in ``Pattern.zone_id``.
     name : str
-        Human name (``"hairline band"``, ``"main"``).
+        Human name (``"hairline band"``, ``"FUT scar"``).
     density_per_cm2 : float
-        Target impressions per square centimetre of scalp surface.
+        Target impressions (not follicular units) per square centimetre of scalp surface;
+        0 for an exclusion.
     dot_diameter_mm : float
         Planned healed dot diameter, millimetres.
+    kind : {"region", "scar", "exclusion"}, optional
+        A region of the treated area (found from the hairline and the photos), a scar to
+        fill for camouflage, or an area not to tattoo (a mole, a lesion). Default "region".
+    outline_mm : (k, 3) ndarray of float or None, optional
+        For a scar or an exclusion, its outline on the head surface in drawing order,
+        millimetres, head frame (k ≥ 3); None for a region. Not compared by ``==``.
     """
 
     zone_id: int
     name: str
     density_per_cm2: float
     dot_diameter_mm: float
+    kind: str = "region"
+    outline_mm: PointsMM | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        check_positive("density_per_cm2", self.density_per_cm2)
+        if self.kind not in ZONE_KINDS:
+            raise PlanValidationError(f"zone kind must be one of {ZONE_KINDS}, got {self.kind!r}")
+        if self.kind == "exclusion":
+            if self.density_per_cm2 != 0:
+                raise PlanValidationError(
+                    f"exclusion '{self.name}' must have density 0, got {self.density_per_cm2}"
+                )
+        else:
+            check_positive("density_per_cm2", self.density_per_cm2)
         check_positive("dot_diameter_mm", self.dot_diameter_mm)
+        if (self.kind == "region") != (self.outline_mm is None):
+            raise PlanValidationError(
+                f"zone '{self.name}': a {self.kind} "
+                + ("has no outline" if self.kind == "region" else "needs an outline")
+            )
+        if self.outline_mm is not None:
+            outline = check_array("outline_mm", self.outline_mm, shape=(None, 3), dtype=np.float64)
+            if len(outline) < 3:
+                raise PlanValidationError(
+                    f"zone '{self.name}': an outline needs at least 3 points, got {len(outline)}"
+                )
+            object.__setattr__(self, "outline_mm", frozen(outline))
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +358,12 @@ class Design:
     lower_limit_mm : float
         Lowest treated height (head-frame y) at the sides and back, millimetres.
     zones : tuple of Zone
-        Zone 0 is the hairline band, zone 1 the main area.
+        The regions of the treated area (matched by name, ``smpstudio.design.ZONE_NAMES``),
+        then any scars and exclusions; ``zone_id`` counts from 0 in this order.
+    hair_share : (f,) ndarray of float or None, optional
+        Per face of the plan's head model, the share of the photos that see the face which
+        show hair there, 0–1; NaN where no photo sees it; None where no photo was
+        registered. It places the blend zone and matches its density. Not compared by ``==``.
     """
 
     style: str
@@ -332,6 +371,7 @@ class Design:
     band_width_mm: float
     lower_limit_mm: float
     zones: tuple[Zone, ...]
+    hair_share: FloatArray | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         hl = check_array("hairline_mm", self.hairline_mm, shape=(None, 3), dtype=np.float64)
@@ -342,6 +382,14 @@ class Design:
         ids = [z.zone_id for z in self.zones]
         if sorted(ids) != list(range(len(ids))):
             raise PlanValidationError(f"zone ids must be 0..{len(ids) - 1}, got {ids}")
+        if self.hair_share is not None:
+            share = check_array(
+                "hair_share", self.hair_share, shape=(None,), dtype=np.float64, finite=False
+            )
+            known = share[~np.isnan(share)]
+            if np.any(~((known >= 0) & (known <= 1))):
+                raise PlanValidationError("hair_share must lie in [0, 1] (or be NaN: not seen)")
+            object.__setattr__(self, "hair_share", frozen(share))
 
 
 _PATTERN_COLUMNS: tuple[tuple[str, tuple[int | None, ...], type[np.generic]], ...] = (

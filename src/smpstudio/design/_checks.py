@@ -1,9 +1,10 @@
-"""Checks of a design: hairline height and placement, and zone densities.
+"""Checks of a design: hairline height and placement, drawn zones, and zone densities.
 
 Warnings tell the practitioner something to reconsider, with the distance in millimetres;
 errors mark a design that must not go on to a pattern.
 """
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,8 +12,10 @@ import numpy as np
 from smpstudio._typing import PointsMM
 from smpstudio.core import Design, HeadModel
 from smpstudio.design._hairline import hairline_curve_mm
+from smpstudio.design._outlines import inside_outline
+from smpstudio.design._zones import region_of_points, scalp_quadrature
 from smpstudio.domain import DEFAULTS
-from smpstudio.head import ScalpChart, cast_rays_mm, distance_to_surface_mm
+from smpstudio.head import ScalpChart, cast_rays_mm, distance_to_surface_mm, scalp_chart
 
 _MIDLINE_SAMPLES = 400
 
@@ -27,6 +30,7 @@ class DesignFinding:
         A warning asks the practitioner to reconsider; an error stops the design.
     code : str
         Stable identifier (``"hairline_low"``, ``"hairline_high"``, ``"hairline_off_scalp"``,
+        ``"outline_off_scalp"``, ``"scar_outside_treated"``, ``"zones_overlap"``,
         ``"density_high"``, ``"density_low"``).
     message : str
         What was found and why it matters, with the figures.
@@ -67,6 +71,59 @@ def midline_height_above_glabella_mm(head: HeadModel, curve_mm: PointsMM) -> flo
     return float(np.linalg.norm(np.diff(midline, axis=0), axis=1).sum())
 
 
+def _drawn_zone_findings(
+    head: HeadModel, design: Design, chart: ScalpChart | None
+) -> list[DesignFinding]:
+    drawn = [z for z in design.zones if z.kind != "region"]
+    if not drawn:
+        return []
+    chart = scalp_chart(head) if chart is None else chart
+    points, _, area = scalp_quadrature(head)
+    inside = []
+    findings = []
+    for zone in drawn:
+        assert zone.outline_mm is not None
+        inside.append(inside_outline(chart, zone.outline_mm, points))
+        if not inside[-1].any():
+            findings.append(
+                DesignFinding(
+                    "warning",
+                    "outline_off_scalp",
+                    f"zone {zone.zone_id} ({zone.kind} '{zone.name}') covers no scalp",
+                    None,
+                )
+            )
+        elif zone.kind == "scar":
+            at = np.flatnonzero(inside[-1])
+            untreated = region_of_points(head, design, points[at], chart=chart) < 0
+            outside_cm2 = float(area[at[untreated]].sum()) / 100.0
+            if outside_cm2 > 0:
+                findings.append(
+                    DesignFinding(
+                        "warning",
+                        "scar_outside_treated",
+                        f"{outside_cm2:.1f} cm² of scar '{zone.name}' lies outside the "
+                        "treated region (in front of the hairline or below the lower limit): "
+                        "dots there stand out unless the hair around is kept shaved",
+                        None,
+                    )
+                )
+    for (i, a), (j, b) in itertools.combinations(enumerate(drawn), 2):
+        overlap_cm2 = float(area[inside[i] & inside[j]].sum()) / 100.0
+        if overlap_cm2 > 0:
+            findings.append(
+                DesignFinding(
+                    "error",
+                    "zones_overlap",
+                    f"zones {a.zone_id} ({a.kind} '{a.name}') and {b.zone_id} ({b.kind} "
+                    f"'{b.name}') overlap by {overlap_cm2:.2f} cm²: redraw one so that every "
+                    "point has one zone",
+                    None,
+                )
+            )
+    return findings
+
+
 def check_design(
     head: HeadModel, design: Design, *, chart: ScalpChart | None = None
 ) -> tuple[DesignFinding, ...]:
@@ -86,8 +143,11 @@ def check_design(
     tuple of DesignFinding
         Warnings: the mid-frontal point below 70 mm or above 100 mm from mid-glabella (the
         7–10 cm rule, [Shapiro2013], ``domain.md`` §4: a low line is hard to keep convincing
-        as loss progresses); control points off the scalp. Errors: a zone's density outside
-        ``min_design_density_per_cm2`` … ``max_design_density_per_cm2``.
+        as loss progresses); control points off the scalp; a scar or exclusion that covers
+        no scalp; a scar partly outside the treated region (with that part's area).
+        Errors: two scars or exclusions that overlap (with the overlap's area); a zone's
+        density outside ``min_design_density_per_cm2`` … ``max_design_density_per_cm2``
+        (exclusions, density 0, aside).
     """
     findings: list[DesignFinding] = []
     curve = hairline_curve_mm(head, design, chart=chart)
@@ -126,8 +186,9 @@ def check_design(
                 float(off[i]),
             )
         )
+    findings += _drawn_zone_findings(head, design, chart)
     lowest, highest = (DEFAULTS[f"{e}_design_density_per_cm2"].value for e in ("min", "max"))
-    for zone in design.zones:
+    for zone in (z for z in design.zones if z.kind != "exclusion"):
         if not lowest <= zone.density_per_cm2 <= highest:
             code = "density_high" if zone.density_per_cm2 > highest else "density_low"
             findings.append(

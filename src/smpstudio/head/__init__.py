@@ -22,6 +22,7 @@ from smpstudio.head._coverage import (
     SCALP_REGIONS,
     hair_coverage,
     hair_seen_by_view,
+    hair_share_of_faces,
     scalp_region_of_faces,
 )
 from smpstudio.head._ellipsoid import ellipsoid_axes_mm, fit_ellipsoid_head
@@ -125,6 +126,7 @@ __all__ = [
     "geodesic_distance_mm",
     "hair_coverage",
     "hair_seen_by_view",
+    "hair_share_of_faces",
     "head_centre_mm",
     "head_frame_from_points",
     "head_from_scan",

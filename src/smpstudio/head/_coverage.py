@@ -15,7 +15,7 @@ measurement for the practitioner; design and pattern use the per-face values.
 
 import numpy as np
 
-from smpstudio._typing import BoolArray, IntArray
+from smpstudio._typing import BoolArray, FloatArray, IntArray
 from smpstudio.core import HairCoverage, HeadModel, View
 from smpstudio.head._visibility import project_visible
 
@@ -125,6 +125,41 @@ def hair_seen_by_view(head: HeadModel, view: View) -> tuple[BoolArray, BoolArray
     return seen, hair & seen
 
 
+def _seen_and_hair(
+    head: HeadModel, views: tuple[View, ...]
+) -> tuple[FloatArray, FloatArray, list[tuple[str, BoolArray]]]:
+    seen_count = np.zeros(len(head.faces))
+    hair_count = np.zeros(len(head.faces))
+    seen_by: list[tuple[str, BoolArray]] = []
+    for view in views:
+        seen, hair = hair_seen_by_view(head, view)
+        seen_count += seen
+        hair_count += hair
+        seen_by.append((view.name, seen))
+    return seen_count, hair_count, seen_by
+
+
+def hair_share_of_faces(head: HeadModel, views: tuple[View, ...]) -> FloatArray:
+    """Per face, the share of the registered views seeing it that show hair there.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The head model, millimetres.
+    views : tuple of View
+        Views; those with a camera and hair masks contribute.
+
+    Returns
+    -------
+    (f,) ndarray of float
+        0–1 per face of ``head``; NaN where no view sees the face.
+    """
+    seen_count, hair_count, _ = _seen_and_hair(head, views)
+    share = np.full(len(head.faces), np.nan)
+    np.divide(hair_count, seen_count, out=share, where=seen_count > 0)
+    return share
+
+
 def hair_coverage(head: HeadModel, views: tuple[View, ...]) -> tuple[HairCoverage, ...]:
     """Hair coverage of every scalp region, from all registered views.
 
@@ -143,14 +178,7 @@ def hair_coverage(head: HeadModel, views: tuple[View, ...]) -> tuple[HairCoverag
     """
     region = scalp_region_of_faces(head)
     area = head.face_areas_mm2
-    seen_count = np.zeros(len(head.faces))
-    hair_count = np.zeros(len(head.faces))
-    seen_by: list[tuple[str, BoolArray]] = []
-    for view in views:
-        seen, hair = hair_seen_by_view(head, view)
-        seen_count += seen
-        hair_count += hair
-        seen_by.append((view.name, seen))
+    seen_count, hair_count, seen_by = _seen_and_hair(head, views)
     seen_any = seen_count > 0
     hair_share = np.divide(hair_count, seen_count, out=np.zeros_like(hair_count), where=seen_any)
     result = []

@@ -3,13 +3,15 @@
 import numpy as np
 
 from smpstudio.core import Design, HeadModel, Pattern
-from smpstudio.design import zone_of_points
+from smpstudio.design import density_of_points, zone_of_points
 from smpstudio.head import sample_surface_uniform, select_poisson_disk
 from smpstudio.pattern._poisson import CANDIDATES_PER_POINT, radius_for_density_mm
 
 
 def synthesize_impressions(head: HeadModel, design: Design, *, rng: np.random.Generator) -> Pattern:
     """Blue-noise impressions inside the design's treated region, at each zone's density.
+
+    The blend zone's density follows the remaining hair (:func:`density_of_points`).
 
     Parameters
     ----------
@@ -28,27 +30,27 @@ def synthesize_impressions(head: HeadModel, design: Design, *, rng: np.random.Ge
 
     Notes
     -----
-    Candidates are drawn at ``CANDIDATES_PER_POINT`` times each zone's density, then
-    thinned by :func:`select_poisson_disk` with each candidate's zone radius from
-    :func:`radius_for_density_mm` [1]_.
+    Candidates are drawn at ``CANDIDATES_PER_POINT`` times the target density, then
+    thinned by :func:`select_poisson_disk` with each candidate's radius from
+    :func:`radius_for_density_mm` at its target density [1]_.
 
     References
     ----------
     .. [1] R. L. Cook, "Stochastic sampling in computer graphics", ACM Transactions on
        Graphics 5(1), 1986. doi:10.1145/7529.8927
     """
-    densities = np.array([z.density_per_cm2 for z in design.zones])
+    highest = max(z.density_per_cm2 for z in design.zones)
     diameters = np.array([z.dot_diameter_mm for z in design.zones])
     scalp_area_cm2 = head.scalp_area_mm2 / 100.0
-    count = int(np.ceil(scalp_area_cm2 * densities.max() * CANDIDATES_PER_POINT))
+    count = int(np.ceil(scalp_area_cm2 * highest * CANDIDATES_PER_POINT))
     candidates, face_index = sample_surface_uniform(head, head.scalp_faces, count, rng=rng)
-    zone = zone_of_points(head, design, candidates)
-    # keep each zone's candidates in proportion to its density, so that every zone is
-    # offered the same number of candidates per expected impression
-    keep_chance = np.where(zone >= 0, densities[np.maximum(zone, 0)] / densities.max(), 0.0)
-    inside = rng.random(len(zone)) < keep_chance
+    zone = zone_of_points(head, design, candidates, face_index=face_index)
+    density = density_of_points(design, zone, face_index)
+    # keep candidates in proportion to the density there, so that every zone is offered
+    # the same number of candidates per expected impression
+    inside = rng.random(len(zone)) < density / highest
     candidates, face_index, zone = candidates[inside], face_index[inside], zone[inside]
-    kept = select_poisson_disk(candidates, radius_for_density_mm(densities[zone]))
+    kept = select_poisson_disk(candidates, radius_for_density_mm(density[inside]))
     n = len(kept)
     return Pattern(
         positions_mm=candidates[kept],

@@ -1,6 +1,12 @@
 """Render: the plan drawn onto the client's photos."""
 
-from smpstudio.render._design_overlay import ZONE_RGB, design_overlay, design_turntable
+from smpstudio.render._design_overlay import (
+    DRAWN_ZONE_RGB,
+    ZONE_RGB,
+    design_overlay,
+    design_turntable,
+    zone_rgb,
+)
 from smpstudio.render._head_overlay import (
     GRID_STEP_MM,
     TURNTABLE_AZIMUTHS_DEG,
@@ -21,6 +27,7 @@ from smpstudio.render._preview import (
 from smpstudio.render._stencil_pdf import SCALE_BAR_MM, design_stencil_pdf
 
 __all__ = [
+    "DRAWN_ZONE_RGB",
     "GRID_STEP_MM",
     "MIN_VISIBLE_DIAMETER_PX",
     "SCALE_BAR_MM",
@@ -37,4 +44,5 @@ __all__ = [
     "studio_camera",
     "turntable",
     "visible_impressions",
+    "zone_rgb",
 ]

@@ -8,7 +8,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from smpstudio._typing import ImageRGB, PointsMM
-from smpstudio.core import Camera, Design, HeadModel
+from smpstudio.core import Camera, Design, HeadModel, Zone
 from smpstudio.design import FALLBACK_ZONE, hairline_curve_mm, zone_of_points
 from smpstudio.head import ScalpChart, scalp_chart
 from smpstudio.render._head_overlay import turntable
@@ -21,8 +21,30 @@ ZONE_RGB = {
     FALLBACK_ZONE: (44, 160, 44),
     "crown": (148, 103, 189),
     "temples": (31, 119, 180),
+    "blend": (188, 189, 34),
 }
-"""Tint of each zone by name (a zone of another name is drawn grey)."""
+"""Tint of each region zone by name (a region of another name is drawn grey)."""
+DRAWN_ZONE_RGB = {"scar": (227, 119, 194), "exclusion": (40, 40, 40)}
+"""Tint of scars and exclusions, whatever their names."""
+
+
+def zone_rgb(zone: Zone) -> tuple[int, int, int]:
+    """The tint a zone is drawn in.
+
+    Parameters
+    ----------
+    zone : Zone
+        A design zone.
+
+    Returns
+    -------
+    tuple of int
+        sRGB 0–255: ``DRAWN_ZONE_RGB`` by kind for scars and exclusions, else ``ZONE_RGB``
+        by name, else grey.
+    """
+    return DRAWN_ZONE_RGB.get(zone.kind, ZONE_RGB.get(zone.name, (128, 128, 128)))
+
+
 ZONE_ALPHA = 0.4
 """Opacity of the zone tint over the photo or render."""
 HAIRLINE_RGB = (15, 15, 15)
@@ -44,9 +66,7 @@ def _paint_design(
     rows, cols = np.nonzero(np.isfinite(seen_mm[..., 0]))
     points = seen_mm[rows, cols]
     zone = zone_of_points(head, design, points, chart=chart)
-    colours = np.array(
-        [ZONE_RGB.get(z.name, (128, 128, 128)) for z in design.zones], dtype=np.float64
-    )
+    colours = np.array([zone_rgb(z) for z in design.zones], dtype=np.float64)
     tinted = zone >= 0
     r, c = rows[tinted], cols[tinted]
     out[r, c] = (1 - ZONE_ALPHA) * out[r, c] + ZONE_ALPHA * colours[zone[tinted]]
@@ -94,7 +114,12 @@ def design_overlay(
 
 
 def design_turntable(
-    head: HeadModel, design: Design, *, tile_px: int = 320, field_mm: float = 320.0
+    head: HeadModel,
+    design: Design,
+    *,
+    tile_px: int = 320,
+    field_mm: float = 320.0,
+    chart: ScalpChart | None = None,
 ) -> ImageRGB:
     """Eight shaded views of the head with the design's zones and hairline.
 
@@ -108,15 +133,17 @@ def design_turntable(
         Side of each view, pixels.
     field_mm : float, optional
         Side of each view's field, millimetres.
+    chart : ScalpChart, optional
+        The head's scalp chart, if already computed.
 
     Returns
     -------
     (2·tile_px, 4·tile_px, 3) ndarray of uint8
         The views of :func:`turntable`, tinted as in :func:`design_overlay`.
     """
-    chart = scalp_chart(head)
+    scalp = scalp_chart(head) if chart is None else chart
 
     def paint(tile: ImageRGB, seen: PointsMM) -> ImageRGB:
-        return _paint_design(tile, seen, field_mm / tile_px, head, design, chart)
+        return _paint_design(tile, seen, field_mm / tile_px, head, design, scalp)
 
     return turntable(head, tile_px=tile_px, field_mm=field_mm, paint=paint)

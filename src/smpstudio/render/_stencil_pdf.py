@@ -15,7 +15,7 @@ import numpy as np
 from fpdf import FPDF
 
 from smpstudio._typing import FloatArray
-from smpstudio.core import Design, HeadModel
+from smpstudio.core import Design, HeadModel, Zone
 from smpstudio.design import (
     developed_hairline_mm,
     hairline_curve_mm,
@@ -23,7 +23,7 @@ from smpstudio.design import (
     zone_of_points,
 )
 from smpstudio.head import ScalpChart, chart_from_surface, scalp_chart, surface_from_chart
-from smpstudio.render._design_overlay import ZONE_RGB
+from smpstudio.render._design_overlay import zone_rgb
 
 SCALE_BAR_MM = 100.0
 """Length of the stencil's scale bar, millimetres on paper."""
@@ -82,6 +82,22 @@ def _stencil_page(pdf: FPDF, developed: FloatArray, control: FloatArray, style: 
     )
 
 
+def _zone_legend(zone: Zone, area_cm2: float) -> str:
+    """One legend line: the zone, its area and its dot guidance."""
+    name = zone.name if zone.kind == "region" else f"{zone.kind} '{zone.name}'"
+    if zone.kind == "exclusion":
+        return f"{name}: {area_cm2:.1f} cm², do not tattoo"
+    spacing = _hex_spacing_mm(zone.density_per_cm2)
+    guidance = (
+        f"{zone.density_per_cm2:g} impressions/cm² (dots about {spacing:.1f} mm apart)"
+        if zone.name != "blend"
+        else f"up to {zone.density_per_cm2:g} impressions/cm² where the scalp is bare, fewer "
+        f"as the hair thickens (dots at least {spacing:.1f} mm apart)"
+    )
+    area = f"{area_cm2:.0f}" if zone.kind == "region" else f"{area_cm2:.1f}"
+    return f"{name}: {area} cm², {guidance}, {zone.dot_diameter_mm:g} mm healed dots"
+
+
 def _zone_map_page(pdf: FPDF, head: HeadModel, design: Design, chart: ScalpChart) -> None:
     pdf.add_page(orientation="P")
     reach = float(np.abs(chart.uv_mm).max())
@@ -113,7 +129,7 @@ def _zone_map_page(pdf: FPDF, head: HeadModel, design: Design, chart: ScalpChart
     for zone in sorted(design.zones, key=lambda z: -areas[z.zone_id]):
         mask = (labels == zone.zone_id).astype(np.uint8)
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        pdf.set_fill_color(*ZONE_RGB.get(zone.name, (128, 128, 128)))
+        pdf.set_fill_color(*zone_rgb(zone))
         for contour in contours:
             if len(contour) >= 3:
                 pdf.polygon(to_page(contour[:, 0, 0], contour[:, 0, 1]), style="F")
@@ -123,15 +139,9 @@ def _zone_map_page(pdf: FPDF, head: HeadModel, design: Design, chart: ScalpChart
     y = top + 2 * reach * ZONE_MAP_SCALE + 10.0
     pdf.set_font("Helvetica", size=9)
     for zone in design.zones:
-        pdf.set_fill_color(*ZONE_RGB.get(zone.name, (128, 128, 128)))
+        pdf.set_fill_color(*zone_rgb(zone))
         pdf.rect(_MARGIN_MM, y - 3.0, 4.0, 4.0, style="F")
-        pdf.text(
-            _MARGIN_MM + 6.0,
-            y,
-            f"{zone.name}: {areas[zone.zone_id]:.0f} cm², {zone.density_per_cm2:g} impressions/cm² "
-            f"(dots about {_hex_spacing_mm(zone.density_per_cm2):.1f} mm apart), "
-            f"{zone.dot_diameter_mm:g} mm healed dots",
-        )
+        pdf.text(_MARGIN_MM + 6.0, y, _zone_legend(zone, areas[zone.zone_id]))
         y += 6.0
     _scale_bar(
         pdf,
@@ -143,7 +153,9 @@ def _zone_map_page(pdf: FPDF, head: HeadModel, design: Design, chart: ScalpChart
     )
 
 
-def design_stencil_pdf(head: HeadModel, design: Design) -> bytes:
+def design_stencil_pdf(
+    head: HeadModel, design: Design, *, chart: ScalpChart | None = None
+) -> bytes:
     """The printable design: hairline stencil at true scale and the zone map.
 
     Parameters
@@ -152,6 +164,8 @@ def design_stencil_pdf(head: HeadModel, design: Design) -> bytes:
         The head model.
     design : Design
         Hairline and zones.
+    chart : ScalpChart, optional
+        The head's scalp chart, if already computed.
 
     Returns
     -------
@@ -159,7 +173,7 @@ def design_stencil_pdf(head: HeadModel, design: Design) -> bytes:
         A two-page A4 PDF (uncompressed content, so that its drawing can be read back;
         dated 1970-01-01 so that the same design always gives the same bytes).
     """
-    chart = scalp_chart(head)
+    chart = scalp_chart(head) if chart is None else chart
     developed = developed_hairline_mm(head, design, chart=chart)
     curve = hairline_curve_mm(head, design, chart=chart)
     nearest = [int(np.argmin(np.linalg.norm(curve - p, axis=1))) for p in design.hairline_mm]
