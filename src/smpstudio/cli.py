@@ -14,7 +14,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from smpstudio import workflow
 from smpstudio.analysis import ita_class, ita_degrees, quality_messages
 from smpstudio.core import Plan
-from smpstudio.design import estimate_hair_loss_stage, zone_areas_cm2
+from smpstudio.design import choose_hairline_preset, zone_areas_cm2
 from smpstudio.errors import SMPError
 from smpstudio.head import MM_PER_UNIT
 
@@ -264,13 +264,19 @@ def head(
 def design(
     plan_dir: PlanDir,
     style: Annotated[
-        Literal["natural", "soft", "defined"],
-        typer.Option(help="Hairline style: its irregularity and transition band."),
-    ] = "natural",
+        Literal["natural", "soft", "defined"] | None,
+        typer.Option(
+            help="Hairline style: its irregularity and transition band (default: the "
+            "hair-loss stage's preset, else natural).",
+        ),
+    ] = None,
     age: Annotated[
-        Literal["mature", "juvenile"],
-        typer.Option(help="Mature (rule of 8) or juvenile (15 mm lower) hairline."),
-    ] = "mature",
+        Literal["mature", "juvenile"] | None,
+        typer.Option(
+            help="Mature (rule of 8) or juvenile (15 mm lower) hairline (default: the "
+            "hair-loss stage's preset, else mature).",
+        ),
+    ] = None,
     sex: Annotated[
         Literal["male", "female"],
         typer.Option(help="Hamilton–Norwood stage for men, Ludwig grade for women."),
@@ -293,10 +299,11 @@ def design(
 ) -> None:
     """Place the hairline, zones and target densities."""
     with _exit_on_error():
-        plan, findings = workflow.run_design(
+        plan, findings, stage = workflow.run_design(
             plan_dir,
             style=style,
             age=age,
+            sex=sex,
             mfp_above_glabella_mm=mfp_above_glabella,
             outlines=outlines,
         )
@@ -312,15 +319,15 @@ def design(
         _out.print(f"zone {z.zone_id} {z.name}{kind}: {areas[z.zone_id]:.1f} cm², {target}")
     for finding in findings:
         _out.print(f"warning: {finding.message}", highlight=False)
-    stage = estimate_hair_loss_stage(plan.hair_coverage, sex)
     seen = ", ".join(f"{region} {level}" for region, level in stage.readings.items())
     if not stage.stages:
         verdict = "outside the scale (its frontal hairline is kept; this front is bare)"
-    elif stage.decided:
-        verdict = stage.stages[0]
     else:
-        verdict = "one of " + ", ".join(stage.stages) + " (the photos do not decide)"
+        odds = ", ".join(f"{s} {stage.probabilities[s]:.0%}" for s in stage.stages)
+        verdict = f"most likely {stage.most_likely} (confidence {stage.confidence:.0%}; {odds})"
     _out.print(f"hair-loss stage, {stage.scale}: {verdict}; {seen}", highlight=False)
+    style_used, age_used, reason = choose_hairline_preset(stage, style=style, age=age)
+    _out.print(f"hairline: {style_used} style, {age_used} ({reason})", highlight=False)
 
 
 @app.command()

@@ -297,6 +297,22 @@ DEFAULTS: dict[str, Default] = {
             "a scalp region with at least this hair coverage reads as full (hair-loss stage)",
         ),
         _d(
+            "hair_coverage_reading_sd",
+            0.1,
+            "fraction",
+            None,
+            "standard deviation assumed for a region's measured hair coverage when its "
+            "reading (bare, thin, full) is weighed for the hair-loss stage's confidence",
+        ),
+        _d(
+            "stage_preset_min_confidence",
+            0.6,
+            "probability",
+            None,
+            "least confidence in the most likely hair-loss stage for it to choose the "
+            "design preset",
+        ),
+        _d(
             "frontal_zone_depth_mm",
             50.0,
             "mm",

@@ -40,7 +40,15 @@ from smpstudio.core import (
     save_plan,
     write_bytes_atomic,
 )
-from smpstudio.design import DesignFinding, check_design, default_design, outline_zones
+from smpstudio.design import (
+    DesignFinding,
+    HairLossStage,
+    check_design,
+    choose_hairline_preset,
+    default_design,
+    estimate_hair_loss_stage,
+    outline_zones,
+)
 from smpstudio.domain import DEFAULTS, Sex
 from smpstudio.errors import (
     ImageReadError,
@@ -133,6 +141,8 @@ _STAGE_DEFAULTS: dict[str, tuple[str, ...]] = {
         "hairline_band_density_fraction",
         "temple_density_fraction",
         "hair_bare_below_fraction",
+        "hair_coverage_reading_sd",
+        "stage_preset_min_confidence",
         "hair_full_from_fraction",
         "frontal_zone_depth_mm",
         "crown_whorl_behind_vertex_mm",
@@ -515,11 +525,12 @@ def _write_scan_record(out_dir: Path, imported: ImportedScan, scanned: ScanHead)
 def run_design(
     out_dir: Path,
     *,
-    style: str = "natural",
-    age: str = "mature",
+    style: str | None = None,
+    age: str | None = None,
+    sex: str = "male",
     mfp_above_glabella_mm: float | None = None,
     outlines: Path | None = None,
-) -> tuple[Plan, tuple[DesignFinding, ...]]:
+) -> tuple[Plan, tuple[DesignFinding, ...], HairLossStage]:
     """Place a default design (rule-of-8 hairline, zones, scars, exclusions) on the head.
 
     Parameters
@@ -527,9 +538,11 @@ def run_design(
     out_dir : Path
         Plan folder after ``head``.
     style : {"natural", "soft", "defined"}, optional
-        Hairline style preset.
+        Hairline style preset (default: the hair-loss stage's preset, else "natural").
     age : {"mature", "juvenile"}, optional
-        Hairline age preset.
+        Hairline age preset (default: the hair-loss stage's preset, else "mature").
+    sex : {"male", "female"}, optional
+        Chooses the hair-loss scale: Hamilton–Norwood (default) or Ludwig.
     mfp_above_glabella_mm : float, optional
         Height of the mid-frontal point above mid-glabella along the forehead, millimetres
         (default: the rule of 8, less the juvenile offset for a juvenile line).
@@ -544,6 +557,9 @@ def run_design(
         The updated plan, also written.
     tuple of DesignFinding
         The design checks' warnings (:func:`smpstudio.design.check_design`).
+    HairLossStage
+        The stage estimated from the plan's hair coverage; its ``preset`` gave the style
+        and age not passed in.
 
     Raises
     ------
@@ -555,6 +571,8 @@ def run_design(
     plan = _load_after(out_dir, "design", "head")
     assert plan.head is not None
     registered = any(v.camera is not None for v in plan.views)
+    stage = estimate_hair_loss_stage(plan.hair_coverage, sex)
+    style, age, _ = choose_hairline_preset(stage, style=style, age=age)
     design = default_design(
         plan.head,
         style=style,
@@ -576,7 +594,7 @@ def run_design(
     plan = _with_defaults(plan, "design", design=design)
     _write_design_pictures(out_dir, plan, chart)
     save_plan(plan, out_dir)
-    return plan, findings
+    return plan, findings, stage
 
 
 def _read_outlines(path: Path) -> list[dict[str, object]]:
@@ -797,7 +815,7 @@ def run_plan(
             photos_dir, out_dir, seed=seed, sex=sex, view_kinds=view_kinds
         ),
         "head": lambda: run_head(out_dir, sex=sex),
-        "design": lambda: run_design(out_dir),
+        "design": lambda: run_design(out_dir, sex=sex),
         "pattern": lambda: run_pattern(out_dir),
         "sessions": lambda: run_sessions(out_dir),
         "preview": lambda: run_preview(out_dir),

@@ -67,7 +67,11 @@ def test_smp_design_prints_the_warning_and_run_design_refuses_errors(
     text = " ".join(result.output.split())
     assert "warning: the hairline crosses the midline 60 mm above mid-glabella, 10 mm lower" in text
     # the example is one front photo of a bald front: top and crown unseen
-    assert "hair-loss stage, Hamilton–Norwood: one of III, IV, V, VI–VII" in text
+    assert (
+        "hair-loss stage, Hamilton–Norwood: most likely IV (confidence 44%; III 11%, IV 44%, "
+        "V 33%, VI–VII 11%); front bare, temples bare, top not seen, crown not seen" in text
+    )
+    assert "hairline: natural style, mature (default: no stage reaches the 60% confidence" in text
     assert "zone 3 crown: 50.3 cm²" in text  # areas printed in cm²
     assert load_plan(plan_dir).design is not None
     before = (plan_dir / "plan.json").read_bytes()

@@ -33,7 +33,9 @@ from smpstudio.design._outlines import (
 from smpstudio.design._stage import (
     LUDWIG_GRADES,
     NORWOOD_STAGES,
+    STAGE_PRESETS,
     HairLossStage,
+    choose_hairline_preset,
     estimate_hair_loss_stage,
 )
 from smpstudio.design._stencil import developed_hairline_mm
@@ -58,6 +60,7 @@ __all__ = [
     "NORWOOD_STAGES",
     "OUTLINE_KINDS",
     "PHOTO_EDGE_STEP_PX",
+    "STAGE_PRESETS",
     "ZONE_NAMES",
     "DesignFinding",
     "HairLossStage",
@@ -65,6 +68,7 @@ __all__ = [
     "band_noise",
     "catmull_rom_uv",
     "check_design",
+    "choose_hairline_preset",
     "default_design",
     "default_zones",
     "density_of_points",

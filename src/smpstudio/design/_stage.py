@@ -6,12 +6,22 @@ reading of it is tried. The stages whose description (``domain.md`` §3.1, [NH-T
 [Keratin-Norwood], Ludwig 1977) fits every combination the photos allow are reported, so a
 set seen from the front only says which stages remain possible instead of guessing.
 
-The coverage thresholds are unsourced defaults; the rules follow the scales' wording and
-have not been checked against photos graded by a clinician (none are in the data).
+Each stage also gets a probability. A seen region's reading is uncertain near the
+thresholds: its measured coverage is taken as normal about the true one with SD
+``hair_coverage_reading_sd``, which gives each of its three readings a probability. An
+unseen region's three readings are taken as equally likely. A stage's probability is the
+total probability of the readings that give it; the confidence is that of the most likely
+stage, which chooses the design preset (:data:`STAGE_PRESETS`) when it reaches
+``stage_preset_min_confidence``.
+
+The coverage thresholds, the SD and the uniform weighting of unseen readings are unsourced
+defaults; the rules follow the scales' wording and have not been checked against photos
+graded by a clinician (none are in the data).
 """
 
 import itertools
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 from smpstudio.core import HairCoverage
 from smpstudio.domain import DEFAULTS
@@ -22,6 +32,26 @@ which is not measured, so they are one."""
 LUDWIG_GRADES = ("I", "II", "III")
 LEVELS = ("bare", "thin", "full")
 _STAGE_REGIONS = ("front", "temples", "top", "crown")
+_REPORTED_FROM = 0.05
+"""Stages with less probability than this are left out of ``HairLossStage.stages``."""
+
+STAGE_PRESETS: dict[str, tuple[str, str]] = {
+    "Hamilton–Norwood I": ("natural", "juvenile"),
+    "Hamilton–Norwood II": ("natural", "mature"),
+    "Hamilton–Norwood III": ("natural", "mature"),
+    "Hamilton–Norwood III vertex": ("natural", "mature"),
+    "Hamilton–Norwood IV": ("natural", "mature"),
+    "Hamilton–Norwood V": ("soft", "mature"),
+    "Hamilton–Norwood VI–VII": ("soft", "mature"),
+    "Ludwig I": ("soft", "mature"),
+    "Ludwig II": ("soft", "mature"),
+    "Ludwig III": ("soft", "mature"),
+}
+"""Hairline (style, age) preset per stage. Only a stage-I client keeps a juvenile line: the
+mature line sits ≈1.5 cm higher and a line set low is hard to keep convincing as loss
+progresses ([Rassman2013-Phenotype], [Shapiro2013], ``domain.md`` §4). The soft style for
+advanced loss and for women's diffuse thinning (a wider transition that blends into
+whatever hair is left) is ours (unsourced)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,20 +63,50 @@ class HairLossStage:
     scale : {"Hamilton–Norwood", "Ludwig"}
         The scale used (by the client's sex).
     stages : tuple of str
-        Every stage consistent with the photos, mildest first (one when the photos decide;
-        none when the loss lies outside the scale, as a bare front on the Ludwig scale).
+        Every stage with at least 5 % probability, mildest first (one when the photos
+        decide; none when the loss lies outside the scale, as a bare front on the Ludwig
+        scale).
     readings : dict of str to str
         What each region was read as: "full", "thin", "bare" or "not seen".
+    probabilities : dict of str to float
+        Probability of each stage in ``stages`` (see the module notes), summing to 1 over
+        all stages.
     """
 
     scale: str
     stages: tuple[str, ...]
     readings: dict[str, str]
+    probabilities: dict[str, float] = field(default_factory=dict)
 
     @property
     def decided(self) -> bool:
         """True when the photos leave exactly one stage."""
         return len(self.stages) == 1
+
+    @property
+    def most_likely(self) -> str | None:
+        """The most probable stage (the mildest of equals); None outside the scale."""
+        if not self.stages:
+            return None
+        return max(self.stages, key=lambda s: (self.probabilities[s], -self.stages.index(s)))
+
+    @property
+    def confidence(self) -> float:
+        """Probability of the most likely stage, 0–1 (0 outside the scale)."""
+        best = self.most_likely
+        return 0.0 if best is None else self.probabilities[best]
+
+    @property
+    def preset(self) -> tuple[str, str] | None:
+        """The (style, age) hairline preset of the most likely stage.
+
+        None when the confidence is below ``stage_preset_min_confidence`` or the loss is
+        off the scale.
+        """
+        best = self.most_likely
+        if best is None or self.confidence < DEFAULTS["stage_preset_min_confidence"].value:
+            return None
+        return STAGE_PRESETS[f"{self.scale} {best}"]
 
 
 def _level(fraction: float | None) -> str | None:
@@ -55,6 +115,20 @@ def _level(fraction: float | None) -> str | None:
     if fraction < DEFAULTS["hair_bare_below_fraction"].value:
         return "bare"
     return "thin" if fraction < DEFAULTS["hair_full_from_fraction"].value else "full"
+
+
+def _level_probabilities(fraction: float | None) -> dict[str, float]:
+    """Probability of each reading of a region with this measured coverage."""
+    if fraction is None:
+        return dict.fromkeys(LEVELS, 1.0 / len(LEVELS))
+    sd = DEFAULTS["hair_coverage_reading_sd"].value
+
+    def below(threshold: float) -> float:  # P(true coverage < threshold)
+        return 0.5 * (1.0 + math.erf((threshold - fraction) / (sd * math.sqrt(2.0))))
+
+    bare = below(DEFAULTS["hair_bare_below_fraction"].value)
+    full = 1.0 - below(DEFAULTS["hair_full_from_fraction"].value)
+    return {"bare": bare, "thin": 1.0 - bare - full, "full": full}
 
 
 def _norwood(front: str, temples: str, top: str, crown: str) -> str:
@@ -95,8 +169,8 @@ def estimate_hair_loss_stage(coverage: tuple[HairCoverage, ...], sex: str) -> Ha
     Returns
     -------
     HairLossStage
-        Every stage some reading of the unseen regions allows, mildest first. A Ludwig grade
-        of "I" with full coverage means no rarefaction was seen.
+        Every stage with at least 5 % probability, mildest first, with the probabilities.
+        A Ludwig grade of "I" with full coverage means no rarefaction was seen.
     """
     by_region = {c.region: c.hair_fraction for c in coverage}
     temples = [by_region.get(s) for s in ("left_temple", "right_temple")]
@@ -108,14 +182,60 @@ def estimate_hair_loss_stage(coverage: tuple[HairCoverage, ...], sex: str) -> Ha
         "crown": by_region.get("crown"),
     }
     readings = {name: _level(fractions[name]) for name in _STAGE_REGIONS}
-    options: list[tuple[str, ...]] = [
-        LEVELS if (level := readings[name]) is None else (level,) for name in _STAGE_REGIONS
-    ]
+    weights = [_level_probabilities(fractions[name]) for name in _STAGE_REGIONS]
     shown = {name: level or "not seen" for name, level in readings.items()}
-    if sex == "female":
-        if readings["front"] == "bare":
-            return HairLossStage("Ludwig", (), shown)  # the scale keeps the frontal hairline
-        grades = {_ludwig(top, crown) for _, _, top, crown in itertools.product(*options)}
-        return HairLossStage("Ludwig", tuple(g for g in LUDWIG_GRADES if g in grades), shown)
-    stages = {_norwood(*reading) for reading in itertools.product(*options)}
-    return HairLossStage("Hamilton–Norwood", tuple(s for s in NORWOOD_STAGES if s in stages), shown)
+    scale, order = (
+        ("Ludwig", LUDWIG_GRADES) if sex == "female" else ("Hamilton–Norwood", NORWOOD_STAGES)
+    )
+    if sex == "female" and readings["front"] == "bare":
+        return HairLossStage(scale, (), shown)  # the scale keeps the frontal hairline
+    probability = dict.fromkeys(order, 0.0)
+    for reading in itertools.product(LEVELS, repeat=len(_STAGE_REGIONS)):
+        weight = math.prod(w[level] for w, level in zip(weights, reading, strict=True))
+        if sex == "female":
+            if reading[0] == "bare":
+                continue  # off the Ludwig scale; the rest is renormalised below
+            stage = _ludwig(reading[2], reading[3])
+        else:
+            stage = _norwood(*reading)
+        probability[stage] += weight
+    total = sum(probability.values())
+    stages = tuple(s for s in order if probability[s] / total >= _REPORTED_FROM)
+    return HairLossStage(scale, stages, shown, {s: probability[s] / total for s in stages})
+
+
+def choose_hairline_preset(
+    stage: HairLossStage, *, style: str | None = None, age: str | None = None
+) -> tuple[str, str, str]:
+    """The hairline style and age to design with, and why.
+
+    Parameters
+    ----------
+    stage : HairLossStage
+        The estimated hair-loss stage.
+    style, age : str, optional
+        The practitioner's choice; each given one is kept.
+
+    Returns
+    -------
+    style, age : str
+        The given values, else the stage's preset (:attr:`HairLossStage.preset`), else
+        "natural" and "mature".
+    reason : str
+        Where the values not given came from, for the practitioner.
+    """
+    preset = stage.preset
+    if style is not None and age is not None:
+        reason = "as asked"
+    elif preset is not None:
+        reason = (
+            f"preset for {stage.scale} {stage.most_likely} "
+            f"(confidence {stage.confidence:.0%}, unsourced style choice)"
+        )
+    elif not stage.stages:
+        reason = f"default: the loss lies outside the {stage.scale} scale"
+    else:
+        least = DEFAULTS["stage_preset_min_confidence"].value
+        reason = f"default: no stage reaches the {least:.0%} confidence that chooses a preset"
+    preset_style, preset_age = preset or ("natural", "mature")
+    return style or preset_style, age or preset_age, reason

@@ -91,8 +91,8 @@ def _zone_legend(zone: Zone, area_cm2: float) -> str:
     guidance = (
         f"{zone.density_per_cm2:g} impressions/cm² (dots about {spacing:.1f} mm apart)"
         if zone.name != "blend"
-        else f"up to {zone.density_per_cm2:g} impressions/cm² where the scalp is bare, fewer "
-        f"as the hair thickens (dots at least {spacing:.1f} mm apart)"
+        else f"up to {zone.density_per_cm2:g} impressions/cm² on bare scalp, fewer where "
+        "hair remains"
     )
     area = f"{area_cm2:.0f}" if zone.kind == "region" else f"{area_cm2:.1f}"
     return f"{name}: {area} cm², {guidance}, {zone.dot_diameter_mm:g} mm healed dots"
