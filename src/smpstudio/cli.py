@@ -14,7 +14,12 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from smpstudio import workflow
 from smpstudio.analysis import ita_class, ita_degrees, quality_messages
 from smpstudio.core import Plan
-from smpstudio.design import choose_hairline_preset, zone_areas_cm2
+from smpstudio.design import (
+    choose_hairline_preset,
+    hairline_curve_mm,
+    midline_height_above_glabella_mm,
+    zone_areas_cm2,
+)
 from smpstudio.errors import SMPError
 from smpstudio.head import MM_PER_UNIT
 
@@ -289,6 +294,13 @@ def design(
             help="Mid-frontal point above mid-glabella along the forehead, mm (7–10 cm usual).",
         ),
     ] = None,
+    mfp_from: Annotated[
+        Literal["rule-of-8", "facial-thirds"],
+        typer.Option(
+            help="Place the mid-frontal point by the rule of 8 (80 mm up the forehead) or "
+            "by the facial thirds (upper third as tall as the measured middle third).",
+        ),
+    ] = "rule-of-8",
     outlines: Annotated[
         Path | None,
         typer.Option(
@@ -305,6 +317,7 @@ def design(
             age=age,
             sex=sex,
             mfp_above_glabella_mm=mfp_above_glabella,
+            mfp_from_facial_thirds=mfp_from == "facial-thirds",
             outlines=outlines,
         )
     assert plan.design is not None and plan.head is not None
@@ -328,6 +341,16 @@ def design(
     _out.print(f"hair-loss stage, {stage.scale}: {verdict}; {seen}", highlight=False)
     style_used, age_used, reason = choose_hairline_preset(stage, style=style, age=age)
     _out.print(f"hairline: {style_used} style, {age_used} ({reason})", highlight=False)
+    height = midline_height_above_glabella_mm(plan.head, hairline_curve_mm(plan.head, plan.design))
+    placed_by = {
+        "rule-of-8": "the rule of 8" if mfp_above_glabella is None else "as asked",
+        "facial-thirds": "the facial thirds",
+    }[mfp_from]
+    _out.print(
+        f"hairline crosses the midline {height:.0f} mm above mid-glabella along the forehead "
+        f"({placed_by})",
+        highlight=False,
+    )
 
 
 @app.command()

@@ -529,6 +529,7 @@ def run_design(
     age: str | None = None,
     sex: str = "male",
     mfp_above_glabella_mm: float | None = None,
+    mfp_from_facial_thirds: bool = False,
     outlines: Path | None = None,
 ) -> tuple[Plan, tuple[DesignFinding, ...], HairLossStage]:
     """Place a default design (rule-of-8 hairline, zones, scars, exclusions) on the head.
@@ -546,6 +547,9 @@ def run_design(
     mfp_above_glabella_mm : float, optional
         Height of the mid-frontal point above mid-glabella along the forehead, millimetres
         (default: the rule of 8, less the juvenile offset for a juvenile line).
+    mfp_from_facial_thirds : bool, optional
+        Place the mid-frontal point by the facial thirds instead: the upper third as tall
+        as the middle third the face photos measure (their median).
     outlines : Path, optional
         A JSON file ``{"outlines": [...]}`` of scars and exclusions drawn on a photo (pixels)
         or on the head (head-frame millimetres), as :func:`smpstudio.design.outline_zones`
@@ -564,12 +568,25 @@ def run_design(
     Raises
     ------
     PlanValidationError
-        If the outlines file is unreadable or wrong, or a check finds an error (nothing is
-        written then).
+        If the outlines file is unreadable or wrong, the facial thirds are asked for and no
+        photo measured them, both a height and the facial thirds are asked for, or a check
+        finds an error (nothing is written then).
     """
+    if mfp_from_facial_thirds and mfp_above_glabella_mm is not None:
+        raise PlanValidationError("give a mid-frontal height or the facial thirds, not both")
     entries = None if outlines is None else _read_outlines(outlines)
     plan = _load_after(out_dir, "design", "head")
     assert plan.head is not None
+    middle_third_mm = None
+    if mfp_from_facial_thirds:
+        thirds = [v.middle_third_mm for v in plan.views if v.middle_third_mm is not None]
+        if not thirds:
+            raise PlanValidationError(
+                "the facial thirds need a photo showing the face (glabella to subnasale); "
+                "none of this plan's photos measured it (plans analysed before format 2 "
+                "did not: run smp analyse again)"
+            )
+        middle_third_mm = float(np.median(thirds))
     registered = any(v.camera is not None for v in plan.views)
     stage = estimate_hair_loss_stage(plan.hair_coverage, sex)
     style, age, _ = choose_hairline_preset(stage, style=style, age=age)
@@ -578,6 +595,7 @@ def run_design(
         style=style,
         age=age,
         mfp_above_glabella_mm=mfp_above_glabella_mm,
+        middle_third_mm=middle_third_mm,
         hair_share=hair_share_of_faces(plan.head, plan.views) if registered else None,
     )
     if outlines is not None and entries is not None:

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from smpstudio.cli import app
 from smpstudio.core import Zone, load_plan
-from smpstudio.design import check_design, default_design
+from smpstudio.design import check_design, default_design, facial_thirds_mfp_above_glabella_mm
 from smpstudio.domain import DEFAULTS
 from smpstudio.errors import PlanValidationError
 from smpstudio.workflow import run_design
@@ -72,6 +72,10 @@ def test_smp_design_prints_the_warning_and_run_design_refuses_errors(
         "V 33%, VI–VII 11%); front bare, temples bare, top not seen, crown not seen" in text
     )
     assert "hairline: natural style, mature (default: no stage reaches the 60% confidence" in text
+    assert (
+        "hairline crosses the midline 60 mm above mid-glabella along the forehead (as asked)"
+        in text
+    )
     assert "zone 3 crown: 50.3 cm²" in text  # areas printed in cm²
     assert load_plan(plan_dir).design is not None
     before = (plan_dir / "plan.json").read_bytes()
@@ -124,3 +128,26 @@ def test_smp_design_draws_scars_and_exclusions_from_a_file_and_refuses_bad_ones(
     assert result.exit_code == 2
     assert "not a JSON outlines file" in " ".join(result.output.split())
     assert (plan_dir / "plan.json").read_bytes() == before  # nothing written
+
+
+def test_smp_design_places_the_hairline_by_the_facial_thirds(
+    example_plan_dir: Path, tmp_path: Path
+) -> None:
+    plan_dir = tmp_path / "plan"
+    shutil.copytree(example_plan_dir, plan_dir)
+    (middle_third,) = [v.middle_third_mm for v in load_plan(plan_dir).views]
+    assert middle_third is not None and 55.0 < middle_third < 65.0
+    result = CliRunner().invoke(app, ["design", str(plan_dir), "--mfp-from", "facial-thirds"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    plan = load_plan(plan_dir)
+    assert plan.head is not None
+    arc = facial_thirds_mfp_above_glabella_mm(plan.head, middle_third)
+    assert (
+        f"crosses the midline {arc:.0f} mm above mid-glabella along the forehead "
+        "(the facial thirds)" in text
+    )
+    both = ["design", str(plan_dir), "--mfp-from", "facial-thirds", "--mfp-above-glabella", "80"]
+    result = CliRunner().invoke(app, both)
+    assert result.exit_code == 2
+    assert "give a mid-frontal height or the facial thirds, not both" in result.output

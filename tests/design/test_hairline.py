@@ -5,6 +5,7 @@ from smpstudio.design import (
     HAIRLINE_STYLES,
     catmull_rom_uv,
     default_design,
+    facial_thirds_mfp_above_glabella_mm,
     hairline_curve_mm,
     hairline_uv,
     move_control_point,
@@ -109,6 +110,29 @@ def test_requested_height_above_the_glabella_is_honoured(head, chart, requested_
     assert _arc_up(head, 0.0, glabella, midline_y) == pytest.approx(
         requested_mm, abs=MFP_TOLERANCE_MM
     )
+
+
+@pytest.mark.parametrize("middle_third_mm", [58.0, 70.0])
+def test_facial_thirds_make_the_upper_third_as_tall_as_the_middle(
+    head, chart, middle_third_mm
+) -> None:
+    """The drawn line crosses the midline one middle third above the glabella, upright."""
+    glabella = DEFAULTS["glabella_height_above_frankfort_mm"].value
+    for age, lower in (
+        ("mature", 0.0),
+        ("juvenile", DEFAULTS["hairline_juvenile_forward_mm"].value),
+    ):
+        design = default_design(head, age=age, middle_third_mm=middle_third_mm)
+        curve = hairline_curve_mm(head, design, chart=chart)
+        front = curve[curve[:, 2] > 0]
+        order = np.argsort(front[:, 0])
+        midline_y = float(np.interp(0.0, front[order, 0], front[order, 1]))
+        if age == "mature":
+            assert midline_y - glabella == pytest.approx(middle_third_mm, abs=MFP_TOLERANCE_MM)
+        arc = facial_thirds_mfp_above_glabella_mm(head, middle_third_mm) - lower
+        assert _arc_up(head, 0.0, glabella, midline_y) == pytest.approx(arc, abs=MFP_TOLERANCE_MM)
+    # a sloping forehead: the tape measures more than the upright height
+    assert facial_thirds_mfp_above_glabella_mm(head, middle_third_mm) > middle_third_mm
 
 
 def test_juvenile_line_sits_lower_by_the_sourced_offset(head) -> None:

@@ -356,6 +356,7 @@ def _analyse_pixels(
         quality_metrics=metrics,
         head_pose_deg=(pose.yaw_deg, pose.pitch_deg, pose.roll_deg),
         face_proportions=mesh.proportions(),
+        middle_third_mm=mesh.middle_third_px() * scale.mm_per_px,
         view_kind=view_kind or pose.view,
         skin_patch=skin_where,
         hair_lab=None if hair_colour is None else hair_colour[0],

@@ -32,6 +32,9 @@ NOSE_TIP, RIGHT_MOUTH_CORNER, LEFT_MOUTH_CORNER = 1, 61, 291
 """Indices of the nose tip and the mouth corners."""
 RIGHT_EYE_OUTER, LEFT_EYE_OUTER = 33, 263
 """Indices of the outer eye corners (used to level the crop)."""
+GLABELLA, SUBNASALE = 9, 2
+"""Indices of mid-glabella (between the brows) and the subnasale (where the columella meets
+the upper lip): the ends of the face's middle third."""
 IRIS_MODEL_FILE = "iris_landmark.tflite"
 """MediaPipe's iris-landmark model in ``analysis/models/``."""
 IRIS_INPUT_PX = 64
@@ -88,6 +91,15 @@ class FaceMesh:
             float(np.log(np.mean([np.linalg.norm(p[a] - p[b]) for a, b in pairs]) / corners))
             for pairs in FACE_PROPORTIONS.values()
         )
+
+    def middle_third_px(self) -> float:
+        """Length of the face's middle third, glabella to subnasale, in 3D, photo pixels.
+
+        The two points lie one above the other on the face's front, so the length hardly
+        changes with the head's turn or tilt.
+        """
+        p = self.landmarks_px[:, :3]
+        return float(np.linalg.norm(p[GLABELLA] - p[SUBNASALE]))
 
     def iris_diameters_px(self) -> tuple[float, float]:
         """Horizontal iris diameter of the right and left eye, pixels."""

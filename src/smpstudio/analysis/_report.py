@@ -50,6 +50,7 @@ def analysis_report(view: View) -> dict[str, Any]:
         "head_pose_deg": None
         if view.head_pose_deg is None
         else dict(zip(("yaw", "pitch", "roll"), view.head_pose_deg, strict=True)),
+        "middle_third_mm": view.middle_third_mm,
         "scale": {
             "mm_per_px": view.mm_per_px,
             "relative_sd": view.mm_per_px_relative_sd,

@@ -49,8 +49,9 @@ Migration = Callable[[Document], Document]
 def _zones_get_kinds(doc: Document) -> Document:
     """Version 1 → 2: every zone of a version-1 design is a region without an outline.
 
-    Version 2 adds scar and exclusion zones (``kind``, ``outline_mm``) and the design's
-    per-face hair share (absent here: version-1 designs have no blend zone).
+    Version 2 adds scar and exclusion zones (``kind``, ``outline_mm``), the design's
+    per-face hair share (absent here: version-1 designs have no blend zone) and each view's
+    ``middle_third_mm`` (absent: version-1 analyses did not measure it).
     """
     design = doc.get("design")
     if isinstance(design, dict):
@@ -128,6 +129,7 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
                 "face_proportions": (
                     None if view.face_proportions is None else list(view.face_proportions)
                 ),
+                "middle_third_mm": view.middle_third_mm,
                 "view_kind": view.view_kind,
                 "hair_lab": None if view.hair_lab is None else list(view.hair_lab),
                 "hair_lab_iqr": None if view.hair_lab_iqr is None else list(view.hair_lab_iqr),
@@ -385,6 +387,7 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path
                 face_proportions=(
                     None if v.get("face_proportions") is None else tuple(v["face_proportions"])
                 ),
+                middle_third_mm=v.get("middle_third_mm"),
                 view_kind=v.get("view_kind"),
                 hair_lab=None if v.get("hair_lab") is None else tuple(v["hair_lab"]),
                 hair_lab_iqr=None if v.get("hair_lab_iqr") is None else tuple(v["hair_lab_iqr"]),

@@ -167,6 +167,9 @@ class View:
     face_proportions : tuple of float or None
         The face's proportions (``smpstudio.analysis.FACE_PROPORTIONS``, logs of ratios);
         None where no face shows.
+    middle_third_mm : float or None
+        The face's middle third, mid-glabella to subnasale, millimetres at the photo's scale
+        (``mm_per_px``); None where no face shows.
     """
 
     name: str
@@ -195,6 +198,7 @@ class View:
     focal_px: float | None = None
     focal_source: str | None = None
     face_proportions: tuple[float, ...] | None = None
+    middle_third_mm: float | None = None
 
     def __post_init__(self) -> None:
         if self.landmarks_px is not None:

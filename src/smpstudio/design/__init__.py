@@ -14,7 +14,9 @@ from smpstudio.design._curve import (
 )
 from smpstudio.design._hairline import (
     HAIRLINE_AGES,
+    facial_thirds_mfp_above_glabella_mm,
     hairline_curve_mm,
+    midline_arc_mm,
     move_control_point,
     point_up_surface_mm,
     rule_of_eight_hairline,
@@ -74,9 +76,11 @@ __all__ = [
     "density_of_points",
     "developed_hairline_mm",
     "estimate_hair_loss_stage",
+    "facial_thirds_mfp_above_glabella_mm",
     "hairline_curve_mm",
     "hairline_uv",
     "inside_outline",
+    "midline_arc_mm",
     "midline_height_above_glabella_mm",
     "move_control_point",
     "outline_from_photo",

@@ -11,13 +11,11 @@ import numpy as np
 
 from smpstudio._typing import PointsMM
 from smpstudio.core import Design, HeadModel
-from smpstudio.design._hairline import hairline_curve_mm
+from smpstudio.design._hairline import hairline_curve_mm, midline_arc_mm
 from smpstudio.design._outlines import inside_outline
 from smpstudio.design._zones import region_of_points, scalp_quadrature
 from smpstudio.domain import DEFAULTS
-from smpstudio.head import ScalpChart, cast_rays_mm, distance_to_surface_mm, scalp_chart
-
-_MIDLINE_SAMPLES = 400
+from smpstudio.head import ScalpChart, distance_to_surface_mm, scalp_chart
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +61,7 @@ def midline_height_above_glabella_mm(head: HeadModel, curve_mm: PointsMM) -> flo
     front = curve_mm[curve_mm[:, 2] > 0]
     order = np.argsort(front[:, 0])
     crossing_y = float(np.interp(0.0, front[order, 0], front[order, 1]))
-    glabella = DEFAULTS["glabella_height_above_frankfort_mm"].value
-    heights = np.linspace(glabella, crossing_y, _MIDLINE_SAMPLES)
-    origins = np.column_stack([np.zeros_like(heights), heights, np.zeros_like(heights)])
-    midline = cast_rays_mm(head, origins, np.tile([0.0, 0.0, 1.0], (len(heights), 1)))
-    midline = midline[np.all(np.isfinite(midline), axis=1)]
-    return float(np.linalg.norm(np.diff(midline, axis=0), axis=1).sum())
+    return midline_arc_mm(head, DEFAULTS["glabella_height_above_frankfort_mm"].value, crossing_y)
 
 
 def _drawn_zone_findings(

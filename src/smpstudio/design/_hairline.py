@@ -89,6 +89,51 @@ def point_up_surface_mm(head: HeadModel, x_mm: float, start_y_mm: float, arc_mm:
     return np.array([np.interp(arc_mm, arc, curve[:, i]) for i in range(3)])
 
 
+def midline_arc_mm(head: HeadModel, from_y_mm: float, to_y_mm: float) -> float:
+    """Length along the front of the head in the midline plane between two heights.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+    from_y_mm, to_y_mm : float
+        Heights (head-frame y), millimetres.
+
+    Returns
+    -------
+    float
+        Millimetres along the surface in the plane x = 0, as a tape laid on the forehead
+        measures it.
+    """
+    heights = np.linspace(from_y_mm, to_y_mm, _CURVE_SAMPLES)
+    origins = np.column_stack([np.zeros_like(heights), heights, np.zeros_like(heights)])
+    midline = cast_rays_mm(head, origins, np.tile([0.0, 0.0, 1.0], (len(heights), 1)))
+    midline = midline[np.all(np.isfinite(midline), axis=1)]
+    return float(np.linalg.norm(np.diff(midline, axis=0), axis=1).sum())
+
+
+def facial_thirds_mfp_above_glabella_mm(head: HeadModel, middle_third_mm: float) -> float:
+    """Mid-frontal height that makes the face's upper third as tall as its middle third.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+    middle_third_mm : float
+        The client's middle third, mid-glabella to subnasale, millimetres
+        (``View.middle_third_mm``).
+
+    Returns
+    -------
+    float
+        Arc length up the forehead from mid-glabella, millimetres, to the point
+        ``middle_third_mm`` higher than mid-glabella (facial thirds 1 : 1 : 1, measured
+        upright with the head level, [AAPS-Hairline], ``domain.md`` §4).
+    """
+    glabella = DEFAULTS["glabella_height_above_frankfort_mm"].value
+    return midline_arc_mm(head, glabella, glabella + middle_third_mm)
+
+
 def rule_of_eight_hairline(
     head: HeadModel, *, age: str = "mature", mfp_above_glabella_mm: float | None = None
 ) -> PointsMM:

@@ -31,7 +31,12 @@ from scipy.spatial import cKDTree
 from smpstudio._typing import FloatArray, IntArray, PointsMM
 from smpstudio.core import Design, HeadModel, Zone
 from smpstudio.design._curve import HAIRLINE_STYLES
-from smpstudio.design._hairline import hairline_curve_mm, rule_of_eight_hairline, treated_region
+from smpstudio.design._hairline import (
+    facial_thirds_mfp_above_glabella_mm,
+    hairline_curve_mm,
+    rule_of_eight_hairline,
+    treated_region,
+)
 from smpstudio.design._outlines import inside_outline
 from smpstudio.domain import DEFAULTS
 from smpstudio.errors import PlanValidationError
@@ -318,6 +323,7 @@ def default_design(
     style: str = "natural",
     age: str = "mature",
     mfp_above_glabella_mm: float | None = None,
+    middle_third_mm: float | None = None,
     hair_share: FloatArray | None = None,
 ) -> Design:
     """A starting design: a rule-of-8 hairline and the default zones.
@@ -332,6 +338,11 @@ def default_design(
         Hairline age preset (:func:`rule_of_eight_hairline`). Default "mature".
     mfp_above_glabella_mm : float, optional
         Height of the mid-frontal point above mid-glabella along the forehead, millimetres.
+    middle_third_mm : float, optional
+        The client's middle third (glabella to subnasale), millimetres: without
+        ``mfp_above_glabella_mm``, the mid-frontal point is placed by the facial thirds
+        (:func:`facial_thirds_mfp_above_glabella_mm`), less the juvenile offset for a
+        juvenile line, instead of by the rule of 8.
     hair_share : (f,) ndarray of float, optional
         Per head face, the share of the photos seeing it that show hair (NaN: unseen), as
         :func:`smpstudio.head.hair_share_of_faces` measures it; with it the design has a blend zone.
@@ -349,6 +360,11 @@ def default_design(
     """
     if style not in HAIRLINE_STYLES:
         raise ValueError(f"style must be one of {tuple(HAIRLINE_STYLES)}, got {style!r}")
+    if mfp_above_glabella_mm is None and middle_third_mm is not None:
+        juvenile = DEFAULTS["hairline_juvenile_forward_mm"].value if age == "juvenile" else 0.0
+        mfp_above_glabella_mm = (
+            facial_thirds_mfp_above_glabella_mm(head, middle_third_mm) - juvenile
+        )
     return Design(
         style=style,
         hairline_mm=rule_of_eight_hairline(
