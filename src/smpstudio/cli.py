@@ -15,6 +15,7 @@ from smpstudio import workflow
 from smpstudio.analysis import ita_class, ita_degrees, quality_messages
 from smpstudio.core import Plan
 from smpstudio.design import (
+    DesignFinding,
     choose_hairline_preset,
     hairline_curve_mm,
     midline_height_above_glabella_mm,
@@ -320,6 +321,25 @@ def design(
             mfp_from_facial_thirds=mfp_from == "facial-thirds",
             outlines=outlines,
         )
+    _print_design(plan, findings)
+    seen = ", ".join(f"{region} {level}" for region, level in stage.readings.items())
+    if not stage.stages:
+        verdict = "outside the scale (its frontal hairline is kept; this front is bare)"
+    else:
+        odds = ", ".join(f"{s} {stage.probabilities[s]:.0%}" for s in stage.stages)
+        verdict = f"most likely {stage.most_likely} (confidence {stage.confidence:.0%}; {odds})"
+    _out.print(f"hair-loss stage, {stage.scale}: {verdict}; {seen}", highlight=False)
+    style_used, age_used, reason = choose_hairline_preset(stage, style=style, age=age)
+    _out.print(f"hairline: {style_used} style, {age_used} ({reason})", highlight=False)
+    placed_by = {
+        "rule-of-8": "the rule of 8" if mfp_above_glabella is None else "as asked",
+        "facial-thirds": "the facial thirds",
+    }[mfp_from]
+    _print_midline_height(plan, f" ({placed_by})")
+
+
+def _print_design(plan: Plan, findings: tuple[DesignFinding, ...]) -> None:
+    """Each zone's area and target, then the checks' warnings."""
     assert plan.design is not None and plan.head is not None
     areas = zone_areas_cm2(plan.head, plan.design)
     for z in plan.design.zones:
@@ -332,25 +352,86 @@ def design(
         _out.print(f"zone {z.zone_id} {z.name}{kind}: {areas[z.zone_id]:.1f} cm², {target}")
     for finding in findings:
         _out.print(f"warning: {finding.message}", highlight=False)
-    seen = ", ".join(f"{region} {level}" for region, level in stage.readings.items())
-    if not stage.stages:
-        verdict = "outside the scale (its frontal hairline is kept; this front is bare)"
-    else:
-        odds = ", ".join(f"{s} {stage.probabilities[s]:.0%}" for s in stage.stages)
-        verdict = f"most likely {stage.most_likely} (confidence {stage.confidence:.0%}; {odds})"
-    _out.print(f"hair-loss stage, {stage.scale}: {verdict}; {seen}", highlight=False)
-    style_used, age_used, reason = choose_hairline_preset(stage, style=style, age=age)
-    _out.print(f"hairline: {style_used} style, {age_used} ({reason})", highlight=False)
+
+
+def _print_midline_height(plan: Plan, note: str = "") -> None:
+    assert plan.design is not None and plan.head is not None
     height = midline_height_above_glabella_mm(plan.head, hairline_curve_mm(plan.head, plan.design))
-    placed_by = {
-        "rule-of-8": "the rule of 8" if mfp_above_glabella is None else "as asked",
-        "facial-thirds": "the facial thirds",
-    }[mfp_from]
     _out.print(
-        f"hairline crosses the midline {height:.0f} mm above mid-glabella along the forehead "
-        f"({placed_by})",
+        f"hairline crosses the midline {height:.0f} mm above mid-glabella along the forehead{note}",
         highlight=False,
     )
+
+
+def _named_values(pairs: list[str] | None, option: str) -> dict[str, float]:
+    values = {}
+    for pair in pairs or []:
+        name, sep, text = pair.rpartition("=")
+        try:
+            values[name] = float(text)
+        except ValueError:
+            name = ""
+        if not sep or not name:
+            raise typer.BadParameter(f"expected ZONE=NUMBER, got {pair!r}", param_hint=option)
+    return values
+
+
+def _chart_move(text: str, option: str) -> tuple[float, float]:
+    try:
+        du, dv = (float(c) for c in text.split(","))
+    except ValueError:
+        raise typer.BadParameter(
+            f"expected DU,DV in millimetres, got {text!r}", param_hint=option
+        ) from None
+    return du, dv
+
+
+@app.command()
+def edit(
+    plan_dir: PlanDir,
+    move_point: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Move hairline control point I (0: the client's right temple) by DU,DV mm in "
+            "the scalp chart (u to the client's left, v forward), as I:DU,DV; repeatable.",
+        ),
+    ] = None,
+    density: Annotated[
+        list[str] | None,
+        typer.Option(help="Set a zone's target impressions per cm², as ZONE=N; repeatable."),
+    ] = None,
+    dots: Annotated[
+        list[str] | None,
+        typer.Option(help="Set a zone's healed dot diameter in mm, as ZONE=MM; repeatable."),
+    ] = None,
+    move_whorl: Annotated[
+        str | None,
+        typer.Option(help="Move the crown's whorl by DU,DV mm in the scalp chart."),
+    ] = None,
+    band_width: Annotated[
+        float | None,
+        typer.Option(min=2.0, max=40.0, help="Depth of the hairline band, mm."),
+    ] = None,
+) -> None:
+    """Edit the design in millimetres: hairline points, zone targets, whorl, band."""
+    moves = []
+    for item in move_point or []:
+        index, sep, rest = item.partition(":")
+        if not sep or not index.strip().isdigit():
+            raise typer.BadParameter(f"expected I:DU,DV, got {item!r}", param_hint="--move-point")
+        moves.append((int(index), _chart_move(rest, "--move-point")))
+    with _exit_on_error():
+        plan, findings = workflow.run_edit(
+            plan_dir,
+            point_moves=moves,
+            densities=_named_values(density, "--density"),
+            dot_diameters=_named_values(dots, "--dots"),
+            whorl_move_mm=None if move_whorl is None else _chart_move(move_whorl, "--move-whorl"),
+            band_width_mm=band_width,
+        )
+    _print_design(plan, findings)
+    _print_midline_height(plan)
+    _out.print("pattern and sessions cleared: run smp pattern again", highlight=False)
 
 
 @app.command()

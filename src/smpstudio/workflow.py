@@ -9,7 +9,7 @@ import dataclasses
 import io
 import json
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -47,7 +47,10 @@ from smpstudio.design import (
     choose_hairline_preset,
     default_design,
     estimate_hair_loss_stage,
+    move_control_point,
+    move_whorl,
     outline_zones,
+    set_zone_target,
 )
 from smpstudio.domain import DEFAULTS, Sex
 from smpstudio.errors import (
@@ -91,6 +94,7 @@ __all__ = [
     "program_schema",
     "run_analyse",
     "run_design",
+    "run_edit",
     "run_head",
     "run_pattern",
     "run_plan",
@@ -174,6 +178,26 @@ def _rng(plan: Plan, stage: str) -> np.random.Generator:
 def _with_defaults(plan: Plan, stage: str, **changes: object) -> Plan:
     used = tuple(dict.fromkeys((*plan.defaults_used, *_STAGE_DEFAULTS.get(stage, ()))))
     return dataclasses.replace(plan, defaults_used=used, **changes)  # type: ignore[arg-type]
+
+
+_STAGE_OUTPUTS = (
+    ("design", ("design/*.png", "design/design.pdf")),
+    ("pattern", ()),
+    ("sessions", ()),
+    ("preview", ("preview/*.png",)),
+    ("program", ("programs/session-*.json",)),
+)
+"""Files each stage writes beside the plan, in pipeline order."""
+
+
+def _remove_outputs_after(out_dir: Path, stage: str) -> None:
+    """Delete the files of the stages after ``stage``: they show a plan that is gone."""
+    names = [name for name, _ in _STAGE_OUTPUTS]
+    later = _STAGE_OUTPUTS[names.index(stage) + 1 :] if stage in names else _STAGE_OUTPUTS
+    for _, patterns in later:
+        for pattern in patterns:
+            for path in out_dir.glob(pattern):
+                path.unlink()
 
 
 def _load_after(folder: Path, stage: str, needs: str) -> Plan:
@@ -367,11 +391,20 @@ def run_head(
         if v.landmarks_px is not None and v.mm_per_px is not None and v.name not in fitted_views
     }
     views = tuple(registered.get(v.name, v) for v in plan.views)
+    # a design, pattern and sessions made on the earlier head do not fit this one
     plan = _with_defaults(
-        plan, "head", head=head, views=views, hair_coverage=hair_coverage(head, views)
+        plan,
+        "head",
+        head=head,
+        views=views,
+        hair_coverage=hair_coverage(head, views),
+        design=None,
+        pattern=None,
+        sessions=(),
     )
     _write_head_pictures(out_dir, plan)
     save_plan(plan, out_dir)
+    _remove_outputs_after(out_dir, "head")
     return plan
 
 
@@ -609,10 +642,77 @@ def run_design(
     errors = [f.message for f in findings if f.severity == "error"]
     if errors:
         raise PlanValidationError("the design fails its checks: " + "; ".join(errors))
-    plan = _with_defaults(plan, "design", design=design)
+    plan = _with_defaults(plan, "design", design=design, pattern=None, sessions=())
+    _remove_outputs_after(out_dir, "head")  # the earlier design's pictures too
     _write_design_pictures(out_dir, plan, chart)
     save_plan(plan, out_dir)
     return plan, findings, stage
+
+
+def run_edit(
+    out_dir: Path,
+    *,
+    point_moves: Sequence[tuple[int, tuple[float, float]]] = (),
+    densities: Mapping[str, float] | None = None,
+    dot_diameters: Mapping[str, float] | None = None,
+    whorl_move_mm: tuple[float, float] | None = None,
+    band_width_mm: float | None = None,
+) -> tuple[Plan, tuple[DesignFinding, ...]]:
+    """Edit the plan's design in millimetres, check it and write it with its pictures.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Plan folder after ``design``.
+    point_moves : sequence of (int, (float, float)), optional
+        Hairline control points to move, each by (Δu to the client's left, Δv forward) mm
+        in the scalp chart, in order.
+    densities : mapping of str to float, optional
+        New target impressions per cm² by zone name.
+    dot_diameters : mapping of str to float, optional
+        New healed dot diameters by zone name, millimetres.
+    whorl_move_mm : (float, float), optional
+        Move of the crown's whorl in the scalp chart, millimetres.
+    band_width_mm : float, optional
+        New depth of the hairline band, millimetres.
+
+    Returns
+    -------
+    Plan
+        The updated plan, also written; its pattern and sessions are cleared (they belonged
+        to the earlier design).
+    tuple of DesignFinding
+        The checks' warnings.
+
+    Raises
+    ------
+    PlanValidationError
+        If an edit is impossible (no such point or zone, off the scalp, not positive) or a
+        check finds an error; nothing is written then.
+    """
+    plan = _load_after(out_dir, "edit", "design")
+    assert plan.head is not None and plan.design is not None
+    chart = scalp_chart(plan.head)
+    design = plan.design
+    for index, delta in point_moves:
+        design = move_control_point(plan.head, design, index, delta, chart=chart)
+    for name, value in (densities or {}).items():
+        design = set_zone_target(design, name, density_per_cm2=value)
+    for name, value in (dot_diameters or {}).items():
+        design = set_zone_target(design, name, dot_diameter_mm=value)
+    if whorl_move_mm is not None:
+        design = move_whorl(plan.head, design, whorl_move_mm, chart=chart)
+    if band_width_mm is not None:
+        design = dataclasses.replace(design, band_width_mm=band_width_mm)
+    findings = check_design(plan.head, design, chart=chart)
+    errors = [f.message for f in findings if f.severity == "error"]
+    if errors:
+        raise PlanValidationError("the edited design fails its checks: " + "; ".join(errors))
+    plan = dataclasses.replace(plan, design=design, pattern=None, sessions=())
+    _remove_outputs_after(out_dir, "head")
+    _write_design_pictures(out_dir, plan, chart)
+    save_plan(plan, out_dir)
+    return plan, findings
 
 
 def _read_outlines(path: Path) -> list[dict[str, object]]:
@@ -647,6 +747,7 @@ def run_pattern(out_dir: Path) -> Plan:
     pattern = synthesize_impressions(plan.head, plan.design, rng=_rng(plan, "pattern"))
     plan = _with_defaults(plan, "pattern", pattern=pattern, sessions=())
     save_plan(plan, out_dir)
+    _remove_outputs_after(out_dir, "pattern")
     return plan
 
 
@@ -673,6 +774,7 @@ def run_sessions(out_dir: Path, *, session_count: int | None = None) -> Plan:
     )
     plan = _with_defaults(plan, "sessions", pattern=pattern, sessions=sessions)
     save_plan(plan, out_dir)
+    _remove_outputs_after(out_dir, "sessions")
     return plan
 
 

@@ -200,6 +200,7 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
                 for z in d.zones
             ],
             "hair_share": d.hair_share is not None,
+            "whorl_mm": None if d.whorl_mm is None else d.whorl_mm.tolist(),
         }
         if d.hair_share is not None:
             arrays["design_hair_share"] = d.hair_share
@@ -428,6 +429,7 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path
                 for z in d["zones"]
             ),
             _need(arrays, "design_hair_share", array_path) if d.get("hair_share") else None,
+            None if d.get("whorl_mm") is None else np.array(d["whorl_mm"], dtype=np.float64),
         )
     pattern = None
     if "pattern" in doc:

@@ -368,6 +368,9 @@ class Design:
         Per face of the plan's head model, the share of the photos that see the face which
         show hair there, 0–1; NaN where no photo sees it; None where no photo was
         registered. It places the blend zone and matches its density. Not compared by ``==``.
+    whorl_mm : (3,) ndarray of float or None, optional
+        The crown's whorl on the head surface, millimetres, head frame; None for the default
+        place (``smpstudio.design.whorl_point_mm``). Not compared by ``==``.
     """
 
     style: str
@@ -376,6 +379,7 @@ class Design:
     lower_limit_mm: float
     zones: tuple[Zone, ...]
     hair_share: FloatArray | None = field(default=None, repr=False, compare=False)
+    whorl_mm: PointsMM | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         hl = check_array("hairline_mm", self.hairline_mm, shape=(None, 3), dtype=np.float64)
@@ -394,6 +398,9 @@ class Design:
             if np.any(~((known >= 0) & (known <= 1))):
                 raise PlanValidationError("hair_share must lie in [0, 1] (or be NaN: not seen)")
             object.__setattr__(self, "hair_share", frozen(share))
+        if self.whorl_mm is not None:
+            whorl = check_array("whorl_mm", self.whorl_mm, shape=(3,), dtype=np.float64)
+            object.__setattr__(self, "whorl_mm", frozen(whorl))
 
 
 _PATTERN_COLUMNS: tuple[tuple[str, tuple[int | None, ...], type[np.generic]], ...] = (

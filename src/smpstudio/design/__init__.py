@@ -12,6 +12,7 @@ from smpstudio.design._curve import (
     catmull_rom_uv,
     hairline_uv,
 )
+from smpstudio.design._edit import move_whorl, set_zone_target
 from smpstudio.design._hairline import (
     HAIRLINE_AGES,
     facial_thirds_mfp_above_glabella_mm,
@@ -83,6 +84,7 @@ __all__ = [
     "midline_arc_mm",
     "midline_height_above_glabella_mm",
     "move_control_point",
+    "move_whorl",
     "outline_from_photo",
     "outline_on_surface",
     "outline_zones",
@@ -91,6 +93,7 @@ __all__ = [
     "region_of_points",
     "rule_of_eight_hairline",
     "scalp_quadrature",
+    "set_zone_target",
     "surface_at",
     "treated_region",
     "whorl_point_mm",

@@ -7,8 +7,8 @@ this order of precedence:
 - **temples**: in front of the tragia (z > 0), lateral to and below the frontotemporal
   control points (the second from each end);
 - **frontal**: within ``frontal_zone_depth_mm`` of the drawn line, in front of the tragia;
-- **crown**: within ``crown_zone_radius_mm`` of the whorl, which lies
-  ``crown_whorl_behind_vertex_mm`` behind the vertex on the midline of the scalp chart;
+- **crown**: within ``crown_zone_radius_mm`` of the whorl (the design's, or by default
+  ``crown_whorl_behind_vertex_mm`` behind the vertex on the midline of the scalp chart);
 - **mid-scalp**: the rest.
 
 Distances are straight-line (chord) distances in the head frame; on a sphere the crown is
@@ -109,9 +109,8 @@ def region_of_points(
         ((p[:, 0] <= right_ft[0]) & (p[:, 1] <= right_ft[1]))
         | ((p[:, 0] >= left_ft[0]) & (p[:, 1] <= left_ft[1]))
     )
-    crown = np.linalg.norm(p - whorl_point_mm(chart), axis=1) <= (
-        DEFAULTS["crown_zone_radius_mm"].value
-    )
+    whorl = whorl_point_mm(chart) if design.whorl_mm is None else design.whorl_mm
+    crown = np.linalg.norm(p - whorl, axis=1) <= (DEFAULTS["crown_zone_radius_mm"].value)
     blend = np.zeros(len(p), dtype=bool)
     if design.hair_share is not None and any(z.name == "blend" for z in design.zones):
         faces = closest_faces(head, p)[1] if face_index is None else face_index[inside]
