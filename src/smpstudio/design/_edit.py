@@ -6,12 +6,11 @@ points move with :func:`smpstudio.design.move_control_point`.
 
 import dataclasses
 
-import numpy as np
-
 from smpstudio.core import Design, HeadModel
+from smpstudio.design._hairline import moved_in_chart
 from smpstudio.design._zones import whorl_point_mm
 from smpstudio.errors import PlanValidationError
-from smpstudio.head import ScalpChart, chart_from_surface, scalp_chart, surface_from_chart
+from smpstudio.head import ScalpChart, scalp_chart
 
 
 def set_zone_target(
@@ -93,10 +92,6 @@ def move_whorl(
     """
     chart = scalp_chart(head) if chart is None else chart
     whorl = whorl_point_mm(chart) if design.whorl_mm is None else design.whorl_mm
-    uv = chart_from_surface(chart, whorl) + np.asarray(delta_uv_mm, dtype=np.float64)
-    moved = surface_from_chart(chart, uv)[0]
-    if not np.all(np.isfinite(moved)):
-        raise PlanValidationError(
-            f"moving the whorl by {tuple(delta_uv_mm)} mm takes it off the scalp"
-        )
-    return dataclasses.replace(design, whorl_mm=np.asarray(moved, dtype=np.float64))
+    return dataclasses.replace(
+        design, whorl_mm=moved_in_chart(chart, whorl, delta_uv_mm, what="the whorl")
+    )

@@ -282,14 +282,43 @@ def move_control_point(
             f"the hairline has control points 0..{len(points) - 1}, not {index}"
         )
     chart = scalp_chart(head) if chart is None else chart
-    uv = chart_from_surface(chart, points[index]) + np.asarray(delta_uv_mm, dtype=np.float64)
-    moved = surface_from_chart(chart, uv)[0]
+    points[index] = moved_in_chart(chart, points[index], delta_uv_mm, what=f"control point {index}")
+    return dataclasses.replace(design, hairline_mm=points)
+
+
+def moved_in_chart(
+    chart: ScalpChart, point_mm: PointsMM, delta_uv_mm: tuple[float, float], *, what: str
+) -> PointsMM:
+    """A surface point moved by (Δu, Δv) mm in the scalp chart.
+
+    Parameters
+    ----------
+    chart : ScalpChart
+        The head's scalp chart.
+    point_mm : (3,) ndarray of float
+        The point, head frame millimetres.
+    delta_uv_mm : tuple of float
+        The move: (Δu to the client's left, Δv forward), millimetres.
+    what : str
+        What the point is, for the error message.
+
+    Returns
+    -------
+    (3,) ndarray of float
+        The moved point on the surface, millimetres.
+
+    Raises
+    ------
+    PlanValidationError
+        If the move leaves the scalp.
+    """
+    uv = chart_from_surface(chart, point_mm) + np.asarray(delta_uv_mm, dtype=np.float64)
+    moved = np.asarray(surface_from_chart(chart, uv)[0], dtype=np.float64)
     if not np.all(np.isfinite(moved)):
         raise PlanValidationError(
-            f"moving control point {index} by {tuple(delta_uv_mm)} mm takes it off the scalp"
+            f"moving {what} by {tuple(delta_uv_mm)} mm takes it off the scalp"
         )
-    points[index] = moved
-    return dataclasses.replace(design, hairline_mm=points)
+    return moved
 
 
 def treated_region(design: Design, points_mm: PointsMM, curve_mm: PointsMM) -> BoolArray:
