@@ -347,7 +347,11 @@ def _print_design(plan: Plan, findings: tuple[DesignFinding, ...]) -> None:
             target = "nothing placed"
         else:
             matched = " before matching to the hair" if z.name == "blend" else ""
-            target = f"{z.density_per_cm2:g} impressions/cm²{matched}, dots {z.dot_diameter_mm} mm"
+            per = "impression" if z.impressions_per_fu == 1 else "impressions"
+            target = (
+                f"{z.density_per_cm2:g} impressions/cm²{matched} ({z.fu_density_per_cm2:g} FU/cm² "
+                f"× {z.impressions_per_fu:g} {per} per FU), dots {z.dot_diameter_mm} mm"
+            )
         kind = "" if z.kind == "region" else f" ({z.kind})"
         _out.print(f"zone {z.zone_id} {z.name}{kind}: {areas[z.zone_id]:.1f} cm², {target}")
     for finding in findings:
@@ -404,6 +408,12 @@ def edit(
         list[str] | None,
         typer.Option(help="Set a zone's healed dot diameter in mm, as ZONE=MM; repeatable."),
     ] = None,
+    impressions_per_fu: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Set a zone's impressions per follicular unit, as ZONE=N; repeatable.",
+        ),
+    ] = None,
     move_whorl: Annotated[
         str | None,
         typer.Option(help="Move the crown's whorl by DU,DV mm in the scalp chart."),
@@ -426,6 +436,7 @@ def edit(
             point_moves=moves,
             densities=_named_values(density, "--density"),
             dot_diameters=_named_values(dots, "--dots"),
+            impressions_per_fu=_named_values(impressions_per_fu, "--impressions-per-fu"),
             whorl_move_mm=None if move_whorl is None else _chart_move(move_whorl, "--move-whorl"),
             band_width_mm=band_width,
         )

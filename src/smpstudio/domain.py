@@ -350,6 +350,14 @@ DEFAULTS: dict[str, Default] = {
             "density of the hairline band relative to the main zone",
         ),
         _d(
+            "impressions_per_follicular_unit",
+            1.0,
+            "impressions/FU",
+            "domain.md §5.2 [HealthJade] (dots about 1 mm apart, like the follicular units "
+            "of a shaved scalp)",
+            "impressions placed for each follicular unit a zone imitates",
+        ),
+        _d(
             "dot_diameter_mm",
             0.12,
             "mm",

@@ -153,6 +153,7 @@ _STAGE_DEFAULTS: dict[str, tuple[str, ...]] = {
         "crown_zone_radius_mm",
         "dot_diameter_mm",
         "hairline_dot_diameter_mm",
+        "impressions_per_follicular_unit",
     ),
     "sessions": (
         "session_count",
@@ -655,6 +656,7 @@ def run_edit(
     point_moves: Sequence[tuple[int, tuple[float, float]]] = (),
     densities: Mapping[str, float] | None = None,
     dot_diameters: Mapping[str, float] | None = None,
+    impressions_per_fu: Mapping[str, float] | None = None,
     whorl_move_mm: tuple[float, float] | None = None,
     band_width_mm: float | None = None,
 ) -> tuple[Plan, tuple[DesignFinding, ...]]:
@@ -671,6 +673,8 @@ def run_edit(
         New target impressions per cm² by zone name.
     dot_diameters : mapping of str to float, optional
         New healed dot diameters by zone name, millimetres.
+    impressions_per_fu : mapping of str to float, optional
+        New impressions per follicular unit by zone name.
     whorl_move_mm : (float, float), optional
         Move of the crown's whorl in the scalp chart, millimetres.
     band_width_mm : float, optional
@@ -700,6 +704,8 @@ def run_edit(
         design = set_zone_target(design, name, density_per_cm2=value)
     for name, value in (dot_diameters or {}).items():
         design = set_zone_target(design, name, dot_diameter_mm=value)
+    for name, value in (impressions_per_fu or {}).items():
+        design = set_zone_target(design, name, impressions_per_fu=value)
     if whorl_move_mm is not None:
         design = move_whorl(plan.head, design, whorl_move_mm, chart=chart)
     if band_width_mm is not None:

@@ -76,7 +76,8 @@ def test_smp_design_prints_the_warning_and_run_design_refuses_errors(
         "hairline crosses the midline 60 mm above mid-glabella along the forehead (as asked)"
         in text
     )
-    assert "zone 3 crown: 50.3 cm²" in text  # areas printed in cm²
+    # areas in cm², targets in impressions and follicular units
+    assert "zone 3 crown: 50.3 cm², 100 impressions/cm² (100 FU/cm² × 1 impression per FU)" in text
     assert load_plan(plan_dir).design is not None
     before = (plan_dir / "plan.json").read_bytes()
     limit = DEFAULTS["max_design_density_per_cm2"]

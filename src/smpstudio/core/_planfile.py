@@ -49,7 +49,8 @@ Migration = Callable[[Document], Document]
 def _zones_get_kinds(doc: Document) -> Document:
     """Version 1 → 2: every zone of a version-1 design is a region without an outline.
 
-    Version 2 adds scar and exclusion zones (``kind``, ``outline_mm``), the design's
+    Version 2 adds scar and exclusion zones (``kind``, ``outline_mm``), each zone's
+    impressions per follicular unit (1 before: one dot per unit), the design's
     per-face hair share (absent here: version-1 designs have no blend zone) and each view's
     ``middle_third_mm`` (absent: version-1 analyses did not measure it).
     """
@@ -59,6 +60,7 @@ def _zones_get_kinds(doc: Document) -> Document:
             if isinstance(zone, dict):
                 zone.setdefault("kind", "region")
                 zone.setdefault("outline_mm", None)
+                zone.setdefault("impressions_per_fu", 1.0)
     return doc
 
 
@@ -196,6 +198,7 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
                     "dot_diameter_mm": z.dot_diameter_mm,
                     "kind": z.kind,
                     "outline_mm": None if z.outline_mm is None else z.outline_mm.tolist(),
+                    "impressions_per_fu": z.impressions_per_fu,
                 }
                 for z in d.zones
             ],

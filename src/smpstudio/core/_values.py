@@ -313,6 +313,9 @@ class Zone:
     outline_mm : (k, 3) ndarray of float or None, optional
         For a scar or an exclusion, its outline on the head surface in drawing order,
         millimetres, head frame (k ≥ 3); None for a region. Not compared by ``==``.
+    impressions_per_fu : float, optional
+        Impressions placed for each follicular unit the zone imitates (default 1: one dot
+        per unit, ``domain.md`` §5.2).
     """
 
     zone_id: int
@@ -321,8 +324,15 @@ class Zone:
     dot_diameter_mm: float
     kind: str = "region"
     outline_mm: PointsMM | None = field(default=None, repr=False, compare=False)
+    impressions_per_fu: float = 1.0
+
+    @property
+    def fu_density_per_cm2(self) -> float:
+        """Target follicular units per cm²: ``density_per_cm2 / impressions_per_fu``."""
+        return self.density_per_cm2 / self.impressions_per_fu
 
     def __post_init__(self) -> None:
+        check_positive("impressions_per_fu", self.impressions_per_fu)
         if self.kind not in ZONE_KINDS:
             raise PlanValidationError(f"zone kind must be one of {ZONE_KINDS}, got {self.kind!r}")
         if self.kind == "exclusion":

@@ -19,6 +19,7 @@ def set_zone_target(
     *,
     density_per_cm2: float | None = None,
     dot_diameter_mm: float | None = None,
+    impressions_per_fu: float | None = None,
 ) -> Design:
     """The design with one zone's target density or dot size changed.
 
@@ -32,6 +33,8 @@ def set_zone_target(
         New target impressions (not follicular units) per cm².
     dot_diameter_mm : float, optional
         New planned healed dot diameter, millimetres.
+    impressions_per_fu : float, optional
+        New impressions per follicular unit (the target follicular units per cm² follow).
 
     Returns
     -------
@@ -55,6 +58,9 @@ def set_zone_target(
         zone,
         density_per_cm2=zone.density_per_cm2 if density_per_cm2 is None else density_per_cm2,
         dot_diameter_mm=zone.dot_diameter_mm if dot_diameter_mm is None else dot_diameter_mm,
+        impressions_per_fu=zone.impressions_per_fu
+        if impressions_per_fu is None
+        else impressions_per_fu,
     )
     zones = tuple(changed if z.zone_id == zone.zone_id else z for z in design.zones)
     return dataclasses.replace(design, zones=zones)

@@ -291,6 +291,7 @@ def outline_zones(
                     float(entry.get("dot_diameter_mm", DEFAULTS["dot_diameter_mm"].value)),
                     kind=kind,
                     outline_mm=outline,
+                    impressions_per_fu=DEFAULTS["impressions_per_follicular_unit"].value,
                 )
             )
         except (PlanValidationError, ValueError, TypeError) as exc:

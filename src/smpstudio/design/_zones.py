@@ -298,7 +298,8 @@ def default_zones(*, blend: bool = True) -> tuple[Zone, ...]:
         ``hairline_band_density_fraction`` of ``impression_density_per_cm2`` with
         ``hairline_dot_diameter_mm`` dots; frontal, mid-scalp and crown at the main
         density; temples at ``temple_density_fraction`` of it; the blend at the main
-        density before matching to the hair (:func:`density_of_points`).
+        density before matching to the hair (:func:`density_of_points`); each with
+        ``impressions_per_follicular_unit`` impressions per follicular unit.
     """
     density = DEFAULTS["impression_density_per_cm2"].value
     fraction = {
@@ -311,6 +312,7 @@ def default_zones(*, blend: bool = True) -> tuple[Zone, ...]:
             name,
             density * fraction.get(name, 1.0),
             DEFAULTS["hairline_dot_diameter_mm" if zone_id == 0 else "dot_diameter_mm"].value,
+            impressions_per_fu=DEFAULTS["impressions_per_follicular_unit"].value,
         )
         for zone_id, name in enumerate(ZONE_NAMES if blend else ZONE_NAMES[:-1])
     )

@@ -89,7 +89,8 @@ def _zone_legend(zone: Zone, area_cm2: float) -> str:
         return f"{name}: {area_cm2:.1f} cm², do not tattoo"
     spacing = _hex_spacing_mm(zone.density_per_cm2)
     guidance = (
-        f"{zone.density_per_cm2:g} impressions/cm² (dots about {spacing:.1f} mm apart)"
+        f"{zone.density_per_cm2:g} impressions/cm² = {zone.fu_density_per_cm2:g} FU/cm² "
+        f"(dots about {spacing:.1f} mm apart)"
         if zone.name != "blend"
         else f"up to {zone.density_per_cm2:g} impressions/cm² on bare scalp, fewer where "
         "hair remains"
