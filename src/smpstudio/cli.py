@@ -295,6 +295,15 @@ def design(
             help="Mid-frontal point above mid-glabella along the forehead, mm (7–10 cm usual).",
         ),
     ] = None,
+    client_age: Annotated[
+        float | None,
+        typer.Option(
+            min=12.0,
+            max=110.0,
+            help="The client's age in years: the hairline check and the preset weigh the "
+            "line's height by it.",
+        ),
+    ] = None,
     mfp_from: Annotated[
         Literal["rule-of-8", "facial-thirds"],
         typer.Option(
@@ -320,6 +329,7 @@ def design(
             mfp_above_glabella_mm=mfp_above_glabella,
             mfp_from_facial_thirds=mfp_from == "facial-thirds",
             outlines=outlines,
+            client_age_years=client_age,
         )
     _print_design(plan, findings)
     seen = ", ".join(f"{region} {level}" for region, level in stage.readings.items())
@@ -329,7 +339,9 @@ def design(
         odds = ", ".join(f"{s} {stage.probabilities[s]:.0%}" for s in stage.stages)
         verdict = f"most likely {stage.most_likely} (confidence {stage.confidence:.0%}; {odds})"
     _out.print(f"hair-loss stage, {stage.scale}: {verdict}; {seen}", highlight=False)
-    style_used, age_used, reason = choose_hairline_preset(stage, style=style, age=age)
+    style_used, age_used, reason = choose_hairline_preset(
+        stage, style=style, age=age, client_age_years=client_age
+    )
     _out.print(f"hairline: {style_used} style, {age_used} ({reason})", highlight=False)
     placed_by = {
         "rule-of-8": "the rule of 8" if mfp_above_glabella is None else "as asked",

@@ -225,6 +225,14 @@ DEFAULTS: dict[str, Default] = {
             "how much lower on the forehead a juvenile hairline sits than a mature one",
         ),
         _d(
+            "hairline_mature_by_age_years",
+            30.0,
+            "years",
+            "domain.md §4 [Rassman2013-Phenotype] (the male hairline matures, turning convex, "
+            "at 18–29 years)",
+            "from this age a hairline drawn at juvenile height warns",
+        ),
+        _d(
             "hairline_macro_wavelength_mm",
             25.0,
             "mm",

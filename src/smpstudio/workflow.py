@@ -131,6 +131,7 @@ _STAGE_DEFAULTS: dict[str, tuple[str, ...]] = {
         "hairline_soft_transition_mm",
         "hairline_defined_transition_mm",
         "hairline_juvenile_forward_mm",
+        "hairline_mature_by_age_years",
         "hairline_macro_wavelength_mm",
         "hairline_micro_wavelength_mm",
         "hairline_soft_macro_rms_mm",
@@ -565,6 +566,7 @@ def run_design(
     mfp_above_glabella_mm: float | None = None,
     mfp_from_facial_thirds: bool = False,
     outlines: Path | None = None,
+    client_age_years: float | None = None,
 ) -> tuple[Plan, tuple[DesignFinding, ...], HairLossStage]:
     """Place a default design (rule-of-8 hairline, zones, scars, exclusions) on the head.
 
@@ -588,6 +590,9 @@ def run_design(
         A JSON file ``{"outlines": [...]}`` of scars and exclusions drawn on a photo (pixels)
         or on the head (head-frame millimetres), as :func:`smpstudio.design.outline_zones`
         reads them.
+    client_age_years : float, optional
+        The client's age, years: kept in the design for the hairline check, and a preset
+        gives no juvenile line from ``hairline_mature_by_age_years`` on.
 
     Returns
     -------
@@ -623,13 +628,16 @@ def run_design(
         middle_third_mm = float(np.median(thirds))
     registered = any(v.camera is not None for v in plan.views)
     stage = estimate_hair_loss_stage(plan.hair_coverage, sex)
-    style, age, _ = choose_hairline_preset(stage, style=style, age=age)
+    style, age, _ = choose_hairline_preset(
+        stage, style=style, age=age, client_age_years=client_age_years
+    )
     design = default_design(
         plan.head,
         style=style,
         age=age,
         mfp_above_glabella_mm=mfp_above_glabella_mm,
         middle_third_mm=middle_third_mm,
+        client_age_years=client_age_years,
         hair_share=hair_share_of_faces(plan.head, plan.views) if registered else None,
     )
     if outlines is not None and entries is not None:

@@ -152,3 +152,18 @@ def test_smp_design_places_the_hairline_by_the_facial_thirds(
     result = CliRunner().invoke(app, both)
     assert result.exit_code == 2
     assert "give a mid-frontal height or the facial thirds, not both" in result.output
+
+
+def test_a_juvenile_height_warns_for_a_client_whose_hairline_has_matured(head, chart) -> None:
+    """72.5 mm (the rule of 8's 80 less half the 15 mm juvenile offset) divides the two."""
+    asked = 70.0  # inside the 7–10 cm rule, at juvenile height
+    for age, warned in ((45.0, True), (30.0, True), (24.0, False), (None, False)):
+        design = default_design(head, mfp_above_glabella_mm=asked, client_age_years=age)
+        findings = {f.code: f for f in check_design(head, design, chart=chart)}
+        assert ("hairline_juvenile" in findings) == warned, age
+        if warned:
+            finding = findings["hairline_juvenile"]
+            assert finding.distance_mm == pytest.approx(72.5 - asked, abs=DISTANCE_TOLERANCE_MM)
+            assert f"a client of {age:g} years" in finding.message
+    mature = default_design(head, client_age_years=45.0)  # the rule of 8 itself: 80 mm
+    assert check_design(head, mature, chart=chart) == ()

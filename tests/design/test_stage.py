@@ -108,3 +108,11 @@ def test_a_confident_stage_chooses_the_preset_and_a_choice_overrides_it(
     )
     unsure = estimate_hair_loss_stage(_coverage(BARE, BARE, None, None), "male")
     assert choose_hairline_preset(unsure)[:2] == ("natural", "mature")
+
+
+def test_a_client_past_hairline_maturation_gets_no_juvenile_preset() -> None:
+    stage = estimate_hair_loss_stage(_coverage(FULL, FULL, FULL, FULL), "male")  # Norwood I
+    assert choose_hairline_preset(stage, client_age_years=22.0)[1] == "juvenile"
+    style, age, reason = choose_hairline_preset(stage, client_age_years=41.0)
+    assert (style, age) == ("natural", "mature") and "the client is 41 (≥ 30 years)" in reason
+    assert choose_hairline_preset(stage, age="juvenile", client_age_years=41.0)[1] == "juvenile"

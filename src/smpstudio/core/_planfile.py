@@ -204,6 +204,7 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
             ],
             "hair_share": d.hair_share is not None,
             "whorl_mm": None if d.whorl_mm is None else d.whorl_mm.tolist(),
+            "client_age_years": d.client_age_years,
         }
         if d.hair_share is not None:
             arrays["design_hair_share"] = d.hair_share
@@ -433,6 +434,7 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path
             ),
             _need(arrays, "design_hair_share", array_path) if d.get("hair_share") else None,
             None if d.get("whorl_mm") is None else np.array(d["whorl_mm"], dtype=np.float64),
+            d.get("client_age_years"),
         )
     pattern = None
     if "pattern" in doc:

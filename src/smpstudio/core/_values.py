@@ -381,6 +381,8 @@ class Design:
     whorl_mm : (3,) ndarray of float or None, optional
         The crown's whorl on the head surface, millimetres, head frame; None for the default
         place (``smpstudio.design.whorl_point_mm``). Not compared by ``==``.
+    client_age_years : float or None, optional
+        The client's age, years, if given; the hairline check weighs the line's height by it.
     """
 
     style: str
@@ -390,6 +392,7 @@ class Design:
     zones: tuple[Zone, ...]
     hair_share: FloatArray | None = field(default=None, repr=False, compare=False)
     whorl_mm: PointsMM | None = field(default=None, repr=False, compare=False)
+    client_age_years: float | None = None
 
     def __post_init__(self) -> None:
         hl = check_array("hairline_mm", self.hairline_mm, shape=(None, 3), dtype=np.float64)
@@ -408,6 +411,8 @@ class Design:
             if np.any(~((known >= 0) & (known <= 1))):
                 raise PlanValidationError("hair_share must lie in [0, 1] (or be NaN: not seen)")
             object.__setattr__(self, "hair_share", frozen(share))
+        if self.client_age_years is not None:
+            check_positive("client_age_years", self.client_age_years)
         if self.whorl_mm is not None:
             whorl = check_array("whorl_mm", self.whorl_mm, shape=(3,), dtype=np.float64)
             object.__setattr__(self, "whorl_mm", frozen(whorl))

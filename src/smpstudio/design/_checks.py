@@ -27,9 +27,9 @@ class DesignFinding:
     severity : {"warning", "error"}
         A warning asks the practitioner to reconsider; an error stops the design.
     code : str
-        Stable identifier (``"hairline_low"``, ``"hairline_high"``, ``"hairline_off_scalp"``,
-        ``"outline_off_scalp"``, ``"scar_outside_treated"``, ``"zones_overlap"``,
-        ``"density_high"``, ``"density_low"``).
+        Stable identifier (``"hairline_low"``, ``"hairline_juvenile"``, ``"hairline_high"``,
+        ``"hairline_off_scalp"``, ``"outline_off_scalp"``, ``"scar_outside_treated"``,
+        ``"zones_overlap"``, ``"density_high"``, ``"density_low"``).
     message : str
         What was found and why it matters, with the figures.
     distance_mm : float or None
@@ -62,6 +62,15 @@ def midline_height_above_glabella_mm(head: HeadModel, curve_mm: PointsMM) -> flo
     order = np.argsort(front[:, 0])
     crossing_y = float(np.interp(0.0, front[order, 0], front[order, 1]))
     return midline_arc_mm(head, DEFAULTS["glabella_height_above_frankfort_mm"].value, crossing_y)
+
+
+def _mature_height_mm() -> float:
+    return float(DEFAULTS["hairline_mfp_above_glabella_mm"].value)
+
+
+def _half_juvenile_mm() -> float:
+    """Half the juvenile offset: a line lower than the mature one by more reads as juvenile."""
+    return float(DEFAULTS["hairline_juvenile_forward_mm"].value) / 2
 
 
 def _drawn_zone_findings(
@@ -136,11 +145,13 @@ def check_design(
     tuple of DesignFinding
         Warnings: the mid-frontal point below 70 mm or above 100 mm from mid-glabella (the
         7–10 cm rule, [Shapiro2013], ``domain.md`` §4: a low line is hard to keep convincing
-        as loss progresses); control points off the scalp; a scar or exclusion that covers
-        no scalp; a scar partly outside the treated region (with that part's area).
-        Errors: two scars or exclusions that overlap (with the overlap's area); a zone's
-        density outside ``min_design_density_per_cm2`` … ``max_design_density_per_cm2``
-        (exclusions, density 0, aside).
+        as loss progresses); for a client of ``hairline_mature_by_age_years`` or more, a
+        line more than half the juvenile offset below the rule of 8's mature height;
+        control points off the scalp; a scar or exclusion that covers no scalp; a scar
+        partly outside the treated region (with that part's area). Errors: two scars or
+        exclusions that overlap (with the overlap's area); a zone's density outside
+        ``min_design_density_per_cm2`` … ``max_design_density_per_cm2`` (exclusions,
+        density 0, aside).
     """
     findings: list[DesignFinding] = []
     curve = hairline_curve_mm(head, design, chart=chart)
@@ -156,6 +167,24 @@ def check_design(
                 "(domain.md §4): a low hairline is hard to keep convincing as hair loss "
                 "progresses",
                 low - height,
+            )
+        )
+    elif (
+        design.client_age_years is not None
+        and design.client_age_years >= DEFAULTS["hairline_mature_by_age_years"].value
+        and height < (juvenile_below := _mature_height_mm() - _half_juvenile_mm())
+    ):
+        age = design.client_age_years
+        findings.append(
+            DesignFinding(
+                "warning",
+                "hairline_juvenile",
+                f"the hairline crosses the midline {height:.0f} mm above mid-glabella: a "
+                f"juvenile height for a client of {age:g} years, {juvenile_below - height:.0f} "
+                f"mm below the {juvenile_below:.1f} mm from which a line reads as mature "
+                "(the hairline matures by 18–29 years, domain.md §4 [Rassman2013-Phenotype]; "
+                "plan for further loss)",
+                juvenile_below - height,
             )
         )
     elif height > high:

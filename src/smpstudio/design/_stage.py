@@ -205,7 +205,11 @@ def estimate_hair_loss_stage(coverage: tuple[HairCoverage, ...], sex: str) -> Ha
 
 
 def choose_hairline_preset(
-    stage: HairLossStage, *, style: str | None = None, age: str | None = None
+    stage: HairLossStage,
+    *,
+    style: str | None = None,
+    age: str | None = None,
+    client_age_years: float | None = None,
 ) -> tuple[str, str, str]:
     """The hairline style and age to design with, and why.
 
@@ -215,6 +219,9 @@ def choose_hairline_preset(
         The estimated hair-loss stage.
     style, age : str, optional
         The practitioner's choice; each given one is kept.
+    client_age_years : float, optional
+        The client's age: from ``hairline_mature_by_age_years`` on, a preset never gives a
+        juvenile line (the hairline has matured by then, [Rassman2013-Phenotype]).
 
     Returns
     -------
@@ -238,4 +245,8 @@ def choose_hairline_preset(
         least = DEFAULTS["stage_preset_min_confidence"].value
         reason = f"default: no stage reaches the {least:.0%} confidence that chooses a preset"
     preset_style, preset_age = preset or ("natural", "mature")
+    mature_by = DEFAULTS["hairline_mature_by_age_years"].value
+    if age is None and preset_age == "juvenile" and (client_age_years or 0.0) >= mature_by:
+        preset_age = "mature"
+        reason += f"; mature, as the client is {client_age_years:g} (≥ {mature_by:g} years)"
     return style or preset_style, age or preset_age, reason

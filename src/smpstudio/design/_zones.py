@@ -326,6 +326,7 @@ def default_design(
     mfp_above_glabella_mm: float | None = None,
     middle_third_mm: float | None = None,
     hair_share: FloatArray | None = None,
+    client_age_years: float | None = None,
 ) -> Design:
     """A starting design: a rule-of-8 hairline and the default zones.
 
@@ -347,6 +348,8 @@ def default_design(
     hair_share : (f,) ndarray of float, optional
         Per head face, the share of the photos seeing it that show hair (NaN: unseen), as
         :func:`smpstudio.head.hair_share_of_faces` measures it; with it the design has a blend zone.
+    client_age_years : float, optional
+        The client's age, years, kept for the hairline check (:func:`check_design`).
 
     Returns
     -------
@@ -375,4 +378,5 @@ def default_design(
         lower_limit_mm=DEFAULTS["scalp_lower_limit_above_frankfort_mm"].value,
         zones=default_zones(blend=hair_share is not None),
         hair_share=hair_share,
+        client_age_years=client_age_years,
     )
