@@ -22,7 +22,7 @@ from smpstudio.design import (
     zone_areas_cm2,
 )
 from smpstudio.errors import SMPError
-from smpstudio.head import MM_PER_UNIT
+from smpstudio.head import MM_PER_UNIT, ScalpChart, scalp_chart
 
 app = typer.Typer(
     help=(
@@ -331,7 +331,9 @@ def design(
             outlines=outlines,
             client_age_years=client_age,
         )
-    _print_design(plan, findings)
+    assert plan.head is not None
+    chart = scalp_chart(plan.head)
+    _print_design(plan, findings, chart)
     seen = ", ".join(f"{region} {level}" for region, level in stage.readings.items())
     if not stage.stages:
         verdict = "outside the scale (its frontal hairline is kept; this front is bare)"
@@ -347,13 +349,13 @@ def design(
         "rule-of-8": "the rule of 8" if mfp_above_glabella is None else "as asked",
         "facial-thirds": "the facial thirds",
     }[mfp_from]
-    _print_midline_height(plan, f" ({placed_by})")
+    _print_midline_height(plan, chart, f" ({placed_by})")
 
 
-def _print_design(plan: Plan, findings: tuple[DesignFinding, ...]) -> None:
+def _print_design(plan: Plan, findings: tuple[DesignFinding, ...], chart: ScalpChart) -> None:
     """Each zone's area and target, then the checks' warnings."""
     assert plan.design is not None and plan.head is not None
-    areas = zone_areas_cm2(plan.head, plan.design)
+    areas = zone_areas_cm2(plan.head, plan.design, chart=chart)
     for z in plan.design.zones:
         if z.kind == "exclusion":
             target = "nothing placed"
@@ -370,9 +372,10 @@ def _print_design(plan: Plan, findings: tuple[DesignFinding, ...]) -> None:
         _out.print(f"warning: {finding.message}", highlight=False)
 
 
-def _print_midline_height(plan: Plan, note: str = "") -> None:
+def _print_midline_height(plan: Plan, chart: ScalpChart, note: str = "") -> None:
     assert plan.design is not None and plan.head is not None
-    height = midline_height_above_glabella_mm(plan.head, hairline_curve_mm(plan.head, plan.design))
+    curve = hairline_curve_mm(plan.head, plan.design, chart=chart)
+    height = midline_height_above_glabella_mm(plan.head, curve)
     _out.print(
         f"hairline crosses the midline {height:.0f} mm above mid-glabella along the forehead{note}",
         highlight=False,
@@ -452,8 +455,10 @@ def edit(
             whorl_move_mm=None if move_whorl is None else _chart_move(move_whorl, "--move-whorl"),
             band_width_mm=band_width,
         )
-    _print_design(plan, findings)
-    _print_midline_height(plan)
+    assert plan.head is not None
+    chart = scalp_chart(plan.head)
+    _print_design(plan, findings, chart)
+    _print_midline_height(plan, chart)
     _out.print("pattern and sessions cleared: run smp pattern again", highlight=False)
 
 
