@@ -17,6 +17,8 @@ from smpstudio.core import Plan
 from smpstudio.design import (
     DesignFinding,
     choose_hairline_preset,
+    face_reference_from_views,
+    glabella_height_of,
     hairline_curve_mm,
     midline_height_above_glabella_mm,
     zone_areas_cm2,
@@ -350,6 +352,13 @@ def design(
         "facial-thirds": "the facial thirds",
     }[mfp_from]
     _print_midline_height(plan, chart, f" ({placed_by})")
+    face = face_reference_from_views(plan.views)
+    _out.print(
+        f"measured from mid-glabella {face.glabella_height_mm:.1f} mm and the lateral canthi "
+        f"{face.canthus_height_mm:.1f} mm above the Frankfort plane, canthi "
+        f"{2 * face.canthus_half_width_mm:.1f} mm apart ({face.source})",
+        highlight=False,
+    )
 
 
 def _print_design(plan: Plan, findings: tuple[DesignFinding, ...], chart: ScalpChart) -> None:
@@ -375,7 +384,9 @@ def _print_design(plan: Plan, findings: tuple[DesignFinding, ...], chart: ScalpC
 def _print_midline_height(plan: Plan, chart: ScalpChart, note: str = "") -> None:
     assert plan.design is not None and plan.head is not None
     curve = hairline_curve_mm(plan.head, plan.design, chart=chart)
-    height = midline_height_above_glabella_mm(plan.head, curve)
+    height = midline_height_above_glabella_mm(
+        plan.head, curve, glabella_height_mm=glabella_height_of(plan.design)
+    )
     _out.print(
         f"hairline crosses the midline {height:.0f} mm above mid-glabella along the forehead{note}",
         highlight=False,

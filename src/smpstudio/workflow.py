@@ -47,6 +47,7 @@ from smpstudio.design import (
     choose_hairline_preset,
     default_design,
     estimate_hair_loss_stage,
+    face_reference_from_views,
     move_control_point,
     move_whorl,
     outline_zones,
@@ -639,6 +640,7 @@ def run_design(
         middle_third_mm=middle_third_mm,
         client_age_years=client_age_years,
         hair_share=hair_share_of_faces(plan.head, plan.views) if registered else None,
+        face=face_reference_from_views(plan.views),
     )
     if outlines is not None and entries is not None:
         try:

@@ -1,10 +1,18 @@
+import dataclasses
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from smpstudio.core import load_plan
 from smpstudio.design import (
     HAIRLINE_STYLES,
+    POPULATION_FACE,
+    FaceReference,
     catmull_rom_uv,
+    check_design,
     default_design,
+    face_reference_from_views,
     facial_thirds_mfp_above_glabella_mm,
     hairline_curve_mm,
     hairline_uv,
@@ -110,6 +118,63 @@ def test_requested_height_above_the_glabella_is_honoured(head, chart, requested_
     assert _arc_up(head, 0.0, glabella, midline_y) == pytest.approx(
         requested_mm, abs=MFP_TOLERANCE_MM
     )
+
+
+@pytest.mark.parametrize("glabella_mm, half_mm", [(24.0, 48.0), (33.0, 41.0)])
+def test_the_line_is_measured_from_the_clients_own_glabella_and_canthi(
+    head, chart, glabella_mm, half_mm
+) -> None:
+    """The rule of 8 from the measured points: the mid-frontal point 80 mm up the forehead
+    from this glabella, the frontotemporal points on these epicanthal lines 80 mm above these
+    canthi; the design keeps the glabella and its height check measures from it."""
+    face = FaceReference(glabella_mm, half_mm, 14.0, "test")
+    design = default_design(head, face=face)
+    assert design.glabella_height_mm == glabella_mm
+    curve = hairline_curve_mm(head, design, chart=chart)
+    front = curve[curve[:, 2] > 0]
+    order = np.argsort(front[:, 0])
+    midline_y = float(np.interp(0.0, front[order, 0], front[order, 1]))
+    rule = DEFAULTS["hairline_mfp_above_glabella_mm"].value
+    assert _arc_up(head, 0.0, glabella_mm, midline_y) == pytest.approx(rule, abs=MFP_TOLERANCE_MM)
+    ft = design.hairline_mm[[1, -2]]
+    assert ft[:, 0] == pytest.approx([-half_mm, half_mm], abs=1e-6)
+    ft_rule = DEFAULTS["hairline_frontotemporal_above_canthus_mm"].value
+    for x, y in ft[:, :2]:
+        assert _arc_up(head, x, 14.0, y) == pytest.approx(ft_rule, abs=MFP_TOLERANCE_MM)
+    assert check_design(head, design, chart=chart) == ()
+    # without a measured face the design keeps no glabella: the population default applies
+    assert default_design(head).glabella_height_mm is None
+
+
+def test_face_reference_takes_the_front_photos_medians(example_plan_dir: Path) -> None:
+    """Front views' Face Mesh points, from the pupils' midpoint at the head frame's eye
+    height; other views and views without points do not count; none → population. The
+    example's design is drawn from its photo's glabella."""
+    plan = load_plan(example_plan_dir)
+    front = next(v for v in plan.views if v.view_kind == "front")
+    eyes = DEFAULTS["eye_height_above_frankfort_mm"].value
+    assert front.face_points_mm is not None and plan.design is not None
+    assert plan.design.glabella_height_mm == pytest.approx(
+        eyes + front.face_points_mm["glabella"][1]
+    )
+
+    def measured(glabella_up: float, right_x: float, left_x: float) -> object:
+        points = {
+            "glabella": (0.5, glabella_up),
+            "right_lateral_canthus": (right_x, -1.0),
+            "left_lateral_canthus": (left_x, -2.0),
+        }
+        return dataclasses.replace(front, face_points_mm=points)
+
+    views = [measured(12.0, -44.0, 42.0), measured(18.0, -46.0, 46.0), measured(15.0, -40, 40)]
+    views.append(dataclasses.replace(measured(40.0, -60.0, 60.0), view_kind="left"))
+    views.append(dataclasses.replace(front, face_points_mm=None))
+    face = face_reference_from_views(views)
+    assert face.glabella_height_mm == pytest.approx(eyes + 15.0)
+    assert face.canthus_half_width_mm == pytest.approx(43.0)
+    assert face.canthus_height_mm == pytest.approx(eyes - 1.5)
+    assert "3 front photo" in face.source
+    assert face_reference_from_views(views[3:]) == POPULATION_FACE
 
 
 @pytest.mark.parametrize("middle_third_mm", [58.0, 70.0])

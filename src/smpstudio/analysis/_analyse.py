@@ -357,6 +357,10 @@ def _analyse_pixels(
         head_pose_deg=(pose.yaw_deg, pose.pitch_deg, pose.roll_deg),
         face_proportions=mesh.proportions(),
         middle_third_mm=mesh.middle_third_px() * scale.mm_per_px,
+        face_points_mm={
+            k: (x * scale.mm_per_px, y * scale.mm_per_px)
+            for k, (x, y) in mesh.face_points_px().items()
+        },
         view_kind=view_kind or pose.view,
         skin_patch=skin_where,
         hair_lab=None if hair_colour is None else hair_colour[0],

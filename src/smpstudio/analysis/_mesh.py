@@ -101,6 +101,37 @@ class FaceMesh:
         p = self.landmarks_px[:, :3]
         return float(np.linalg.norm(p[GLABELLA] - p[SUBNASALE]))
 
+    def face_points_px(self) -> dict[str, tuple[float, float]]:
+        """Mid-glabella and the lateral canthi in the face's own upright frame, photo pixels.
+
+        The frame's origin is midway between the pupils; x runs from the client's right pupil
+        to the left, y upward, square to x in the plane of x and the subnasale → glabella
+        direction. Measured on the 3D landmarks, so the head's turn and tilt hardly change
+        the figures.
+
+        Returns
+        -------
+        dict of str to (float, float)
+            ``"glabella"``, ``"right_lateral_canthus"`` and ``"left_lateral_canthus"``: x, y
+            in photo pixels (multiply by the view's ``mm_per_px`` for millimetres).
+        """
+        p = self.landmarks_px[:, :3]
+        across = p[LEFT_IRIS] - p[RIGHT_IRIS]
+        across = across / np.linalg.norm(across)
+        up = p[GLABELLA] - p[SUBNASALE]
+        up = up - (up @ across) * across
+        up = up / np.linalg.norm(up)
+        origin = (p[LEFT_IRIS] + p[RIGHT_IRIS]) / 2
+        named = {
+            "glabella": GLABELLA,
+            "right_lateral_canthus": RIGHT_EYE_OUTER,
+            "left_lateral_canthus": LEFT_EYE_OUTER,
+        }
+        return {
+            name: (float((p[i] - origin) @ across), float((p[i] - origin) @ up))
+            for name, i in named.items()
+        }
+
     def iris_diameters_px(self) -> tuple[float, float]:
         """Horizontal iris diameter of the right and left eye, pixels."""
         p = self.landmarks_px[:, :2]

@@ -51,6 +51,9 @@ def analysis_report(view: View) -> dict[str, Any]:
         if view.head_pose_deg is None
         else dict(zip(("yaw", "pitch", "roll"), view.head_pose_deg, strict=True)),
         "middle_third_mm": view.middle_third_mm,
+        "face_points_mm": None
+        if view.face_points_mm is None
+        else {k: list(xy) for k, xy in view.face_points_mm.items()},
         "scale": {
             "mm_per_px": view.mm_per_px,
             "relative_sd": view.mm_per_px_relative_sd,

@@ -132,6 +132,11 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
                     None if view.face_proportions is None else list(view.face_proportions)
                 ),
                 "middle_third_mm": view.middle_third_mm,
+                "face_points_mm": (
+                    None
+                    if view.face_points_mm is None
+                    else {k: list(xy) for k, xy in view.face_points_mm.items()}
+                ),
                 "view_kind": view.view_kind,
                 "hair_lab": None if view.hair_lab is None else list(view.hair_lab),
                 "hair_lab_iqr": None if view.hair_lab_iqr is None else list(view.hair_lab_iqr),
@@ -205,6 +210,7 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
             "hair_share": d.hair_share is not None,
             "whorl_mm": None if d.whorl_mm is None else d.whorl_mm.tolist(),
             "client_age_years": d.client_age_years,
+            "glabella_height_mm": d.glabella_height_mm,
         }
         if d.hair_share is not None:
             arrays["design_hair_share"] = d.hair_share
@@ -393,6 +399,11 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path
                     None if v.get("face_proportions") is None else tuple(v["face_proportions"])
                 ),
                 middle_third_mm=v.get("middle_third_mm"),
+                face_points_mm=(
+                    None
+                    if v.get("face_points_mm") is None
+                    else {k: (xy[0], xy[1]) for k, xy in v["face_points_mm"].items()}
+                ),
                 view_kind=v.get("view_kind"),
                 hair_lab=None if v.get("hair_lab") is None else tuple(v["hair_lab"]),
                 hair_lab_iqr=None if v.get("hair_lab_iqr") is None else tuple(v["hair_lab_iqr"]),
@@ -435,6 +446,7 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path
             _need(arrays, "design_hair_share", array_path) if d.get("hair_share") else None,
             None if d.get("whorl_mm") is None else np.array(d["whorl_mm"], dtype=np.float64),
             d.get("client_age_years"),
+            d.get("glabella_height_mm"),
         )
     pattern = None
     if "pattern" in doc:

@@ -170,6 +170,10 @@ class View:
     middle_third_mm : float or None
         The face's middle third, mid-glabella to subnasale, millimetres at the photo's scale
         (``mm_per_px``); None where no face shows.
+    face_points_mm : mapping of str to (float, float) or None
+        Mid-glabella and the lateral canthi in the face's upright frame (origin midway
+        between the pupils, x to the client's left, y up), millimetres at the photo's scale
+        (``smpstudio.analysis.FaceMesh.face_points_px``); None where no face shows.
     """
 
     name: str
@@ -199,6 +203,7 @@ class View:
     focal_source: str | None = None
     face_proportions: tuple[float, ...] | None = None
     middle_third_mm: float | None = None
+    face_points_mm: Mapping[str, tuple[float, float]] | None = None
 
     def __post_init__(self) -> None:
         if self.landmarks_px is not None:
@@ -383,6 +388,10 @@ class Design:
         place (``smpstudio.design.whorl_point_mm``). Not compared by ``==``.
     client_age_years : float or None, optional
         The client's age, years, if given; the hairline check weighs the line's height by it.
+    glabella_height_mm : float or None, optional
+        Head-frame height (y) of the client's mid-glabella the hairline was measured from,
+        millimetres, as the front photos place it; None where no photo measured it (the
+        population default is used then).
     """
 
     style: str
@@ -393,6 +402,7 @@ class Design:
     hair_share: FloatArray | None = field(default=None, repr=False, compare=False)
     whorl_mm: PointsMM | None = field(default=None, repr=False, compare=False)
     client_age_years: float | None = None
+    glabella_height_mm: float | None = None
 
     def __post_init__(self) -> None:
         hl = check_array("hairline_mm", self.hairline_mm, shape=(None, 3), dtype=np.float64)

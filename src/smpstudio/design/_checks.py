@@ -11,7 +11,7 @@ import numpy as np
 
 from smpstudio._typing import PointsMM
 from smpstudio.core import Design, HeadModel
-from smpstudio.design._hairline import hairline_curve_mm, midline_arc_mm
+from smpstudio.design._hairline import glabella_height_of, hairline_curve_mm, midline_arc_mm
 from smpstudio.design._outlines import inside_outline
 from smpstudio.design._zones import region_of_points, scalp_quadrature
 from smpstudio.domain import DEFAULTS
@@ -42,7 +42,9 @@ class DesignFinding:
     distance_mm: float | None
 
 
-def midline_height_above_glabella_mm(head: HeadModel, curve_mm: PointsMM) -> float:
+def midline_height_above_glabella_mm(
+    head: HeadModel, curve_mm: PointsMM, *, glabella_height_mm: float | None = None
+) -> float:
     """Where a hairline crosses the midline, as an arc length up the forehead from mid-glabella.
 
     Parameters
@@ -51,17 +53,22 @@ def midline_height_above_glabella_mm(head: HeadModel, curve_mm: PointsMM) -> flo
         The surface.
     curve_mm : (n, 3) ndarray of float
         The drawn hairline (:func:`hairline_curve_mm`), head frame millimetres.
+    glabella_height_mm : float, optional
+        Head-frame height of mid-glabella, millimetres (:func:`glabella_height_of` a design);
+        by default ``glabella_height_above_frankfort_mm``.
 
     Returns
     -------
     float
         Millimetres along the surface in the midline plane (x = 0), as a tape laid on the
-        forehead from mid-glabella (``glabella_height_above_frankfort_mm``) measures it.
+        forehead from mid-glabella measures it.
     """
     front = curve_mm[curve_mm[:, 2] > 0]
     order = np.argsort(front[:, 0])
     crossing_y = float(np.interp(0.0, front[order, 0], front[order, 1]))
-    return midline_arc_mm(head, DEFAULTS["glabella_height_above_frankfort_mm"].value, crossing_y)
+    if glabella_height_mm is None:
+        glabella_height_mm = DEFAULTS["glabella_height_above_frankfort_mm"].value
+    return midline_arc_mm(head, glabella_height_mm, crossing_y)
 
 
 def _mature_height_mm() -> float:
@@ -155,7 +162,9 @@ def check_design(
     """
     findings: list[DesignFinding] = []
     curve = hairline_curve_mm(head, design, chart=chart)
-    height = midline_height_above_glabella_mm(head, curve)
+    height = midline_height_above_glabella_mm(
+        head, curve, glabella_height_mm=glabella_height_of(design)
+    )
     low, high = (DEFAULTS[f"hairline_mfp_{e}_above_glabella_mm"].value for e in ("min", "max"))
     if height < low:
         findings.append(

@@ -11,11 +11,12 @@ client's left); outside the hairline's azimuth range the treated region reaches 
 """
 
 import dataclasses
+from collections.abc import Sequence
 
 import numpy as np
 
 from smpstudio._typing import BoolArray, FloatArray, PointsMM
-from smpstudio.core import Design, HeadModel
+from smpstudio.core import Design, HeadModel, View
 from smpstudio.design._curve import HAIRLINE_STYLES, hairline_uv
 from smpstudio.domain import DEFAULTS
 from smpstudio.errors import PlanValidationError
@@ -35,6 +36,87 @@ SIDE_AZIMUTH_DEG = 80.0
 """Azimuth of the lowest hairline control points, at the temples, degrees from the front."""
 _CURVE_SAMPLES = 241
 _TEMPLE_SEARCH_MM = 40.0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FaceReference:
+    """Where the client's mid-glabella and lateral canthi sit in the head frame.
+
+    The hairline's rules are measured from these points ([Garg2017], ``domain.md`` §4).
+
+    Parameters
+    ----------
+    glabella_height_mm : float
+        Head-frame height (y) of mid-glabella, millimetres.
+    canthus_half_width_mm : float
+        Half the distance between the lateral canthi (the epicanthal lines' x), millimetres.
+    canthus_height_mm : float
+        Head-frame height of the lateral canthi, millimetres.
+    source : str
+        Where the figures came from, in words.
+    """
+
+    glabella_height_mm: float
+    canthus_half_width_mm: float
+    canthus_height_mm: float
+    source: str
+
+
+POPULATION_FACE = FaceReference(
+    glabella_height_mm=DEFAULTS["glabella_height_above_frankfort_mm"].value,
+    canthus_half_width_mm=DEFAULTS["lateral_canthus_half_width_mm"].value,
+    canthus_height_mm=DEFAULTS["eye_height_above_frankfort_mm"].value,
+    source="population defaults (unsourced): no front photo measured the face",
+)
+"""The face reference where no front photo measured the client's face."""
+
+
+def face_reference_from_views(views: Sequence[View]) -> FaceReference:
+    """The client's glabella and lateral canthi in the head frame, from the front photos.
+
+    Parameters
+    ----------
+    views : sequence of View
+        The plan's photos; those of kind ``"front"`` with ``face_points_mm`` count.
+
+    Returns
+    -------
+    FaceReference
+        Medians over those photos, the two canthi averaged (a symmetric default line);
+        ``POPULATION_FACE`` where there are none.
+
+    Notes
+    -----
+    The head frame puts the pupils' midpoint at ``eye_height_above_frankfort_mm``
+    (:mod:`smpstudio.head` registers the photos and aligns scans that way), so a point
+    measured in the face's upright frame from that midpoint is that much higher in the head
+    frame. The face's upright axis (subnasale → glabella) is taken as vertical: a few degrees
+    of forward lean change the glabella's height by under 0.1 mm.
+    """
+    points = [v.face_points_mm for v in views if v.view_kind == "front" and v.face_points_mm]
+    if not points:
+        return POPULATION_FACE
+    eyes = DEFAULTS["eye_height_above_frankfort_mm"].value
+    glabella = float(np.median([p["glabella"][1] for p in points]))
+    half = [(p["left_lateral_canthus"][0] - p["right_lateral_canthus"][0]) / 2 for p in points]
+    canthus = [(p["left_lateral_canthus"][1] + p["right_lateral_canthus"][1]) / 2 for p in points]
+    return FaceReference(
+        glabella_height_mm=eyes + glabella,
+        canthus_half_width_mm=float(np.median(half)),
+        canthus_height_mm=eyes + float(np.median(canthus)),
+        source=f"Face Mesh landmarks of {len(points)} front photo(s)",
+    )
+
+
+def glabella_height_of(design: Design) -> float:
+    """Head-frame height of mid-glabella the design was drawn from, millimetres.
+
+    The client's own (:attr:`Design.glabella_height_mm`), or for designs made without it
+    the population default ``glabella_height_above_frankfort_mm``.
+    """
+    if design.glabella_height_mm is not None:
+        return design.glabella_height_mm
+    return float(DEFAULTS["glabella_height_above_frankfort_mm"].value)
 
 
 def surface_at(head: HeadModel, azimuth_rad: FloatArray, height_mm: FloatArray) -> PointsMM:
@@ -112,7 +194,9 @@ def midline_arc_mm(head: HeadModel, from_y_mm: float, to_y_mm: float) -> float:
     return float(np.linalg.norm(np.diff(midline, axis=0), axis=1).sum())
 
 
-def facial_thirds_mfp_above_glabella_mm(head: HeadModel, middle_third_mm: float) -> float:
+def facial_thirds_mfp_above_glabella_mm(
+    head: HeadModel, middle_third_mm: float, *, face: FaceReference = POPULATION_FACE
+) -> float:
     """Mid-frontal height that makes the face's upper third as tall as its middle third.
 
     Parameters
@@ -122,6 +206,8 @@ def facial_thirds_mfp_above_glabella_mm(head: HeadModel, middle_third_mm: float)
     middle_third_mm : float
         The client's middle third, mid-glabella to subnasale, millimetres
         (``View.middle_third_mm``).
+    face : FaceReference, optional
+        Where mid-glabella is; by default at its population height.
 
     Returns
     -------
@@ -130,12 +216,16 @@ def facial_thirds_mfp_above_glabella_mm(head: HeadModel, middle_third_mm: float)
         ``middle_third_mm`` higher than mid-glabella (facial thirds 1 : 1 : 1, measured
         upright with the head level, [AAPS-Hairline], ``domain.md`` §4).
     """
-    glabella = DEFAULTS["glabella_height_above_frankfort_mm"].value
+    glabella = face.glabella_height_mm
     return midline_arc_mm(head, glabella, glabella + middle_third_mm)
 
 
 def rule_of_eight_hairline(
-    head: HeadModel, *, age: str = "mature", mfp_above_glabella_mm: float | None = None
+    head: HeadModel,
+    *,
+    age: str = "mature",
+    mfp_above_glabella_mm: float | None = None,
+    face: FaceReference = POPULATION_FACE,
 ) -> PointsMM:
     """Hairline control points by the "rule of 8", placed on the head surface.
 
@@ -152,6 +242,9 @@ def rule_of_eight_hairline(
         Height of the mid-frontal point above mid-glabella as a tape laid on the forehead
         measures it, millimetres; by default ``hairline_mfp_above_glabella_mm`` (the rule of
         8), less the juvenile offset for a juvenile line.
+    face : FaceReference, optional
+        The client's mid-glabella and lateral canthi (:func:`face_reference_from_views`); by
+        default their population places.
 
     Returns
     -------
@@ -177,11 +270,9 @@ def rule_of_eight_hairline(
     lower = DEFAULTS["hairline_juvenile_forward_mm"].value if age == "juvenile" else 0.0
     if mfp_above_glabella_mm is None:
         mfp_above_glabella_mm = DEFAULTS["hairline_mfp_above_glabella_mm"].value - lower
-    half = DEFAULTS["lateral_canthus_half_width_mm"].value
-    mfp = point_up_surface_mm(
-        head, 0.0, DEFAULTS["glabella_height_above_frankfort_mm"].value, mfp_above_glabella_mm
-    )
-    canthus_y = DEFAULTS["eye_height_above_frankfort_mm"].value
+    half = face.canthus_half_width_mm
+    mfp = point_up_surface_mm(head, 0.0, face.glabella_height_mm, mfp_above_glabella_mm)
+    canthus_y = face.canthus_height_mm
     ft_arc = DEFAULTS["hairline_frontotemporal_above_canthus_mm"].value - lower
     right_ft = point_up_surface_mm(head, -half, canthus_y, ft_arc)
     left_ft = point_up_surface_mm(head, half, canthus_y, ft_arc)

@@ -18,8 +18,7 @@ import trimesh
 
 from smpstudio._typing import FloatArray, PointsMM
 from smpstudio.core import Design, HeadModel
-from smpstudio.design._hairline import hairline_curve_mm
-from smpstudio.domain import DEFAULTS
+from smpstudio.design._hairline import glabella_height_of, hairline_curve_mm
 from smpstudio.head import ScalpChart
 
 MERIDIAN_STEP_DEG = 3.0
@@ -97,7 +96,7 @@ def developed_hairline_mm(
     """
     curve: PointsMM = hairline_curve_mm(head, design, chart=chart)
     mesh = trimesh.Trimesh(head.vertices_mm, head.faces, process=False)
-    glabella = DEFAULTS["glabella_height_above_frankfort_mm"].value
+    glabella = glabella_height_of(design)
     azimuth = np.arctan2(curve[:, 0], curve[:, 2])
     fine = np.radians(np.arange(-_REACH_DEG, _REACH_DEG + 1e-9, _STEP_MM / 2))
     across = np.interp(azimuth, fine, _section_length(mesh, glabella, fine))

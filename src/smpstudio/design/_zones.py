@@ -32,6 +32,8 @@ from smpstudio._typing import FloatArray, IntArray, PointsMM
 from smpstudio.core import Design, HeadModel, Zone
 from smpstudio.design._curve import HAIRLINE_STYLES
 from smpstudio.design._hairline import (
+    POPULATION_FACE,
+    FaceReference,
     facial_thirds_mfp_above_glabella_mm,
     hairline_curve_mm,
     rule_of_eight_hairline,
@@ -327,6 +329,7 @@ def default_design(
     middle_third_mm: float | None = None,
     hair_share: FloatArray | None = None,
     client_age_years: float | None = None,
+    face: FaceReference = POPULATION_FACE,
 ) -> Design:
     """A starting design: a rule-of-8 hairline and the default zones.
 
@@ -350,6 +353,9 @@ def default_design(
         :func:`smpstudio.head.hair_share_of_faces` measures it; with it the design has a blend zone.
     client_age_years : float, optional
         The client's age, years, kept for the hairline check (:func:`check_design`).
+    face : FaceReference, optional
+        The client's mid-glabella and lateral canthi, which the hairline is measured from
+        (:func:`face_reference_from_views`); by default their population places.
 
     Returns
     -------
@@ -367,16 +373,17 @@ def default_design(
     if mfp_above_glabella_mm is None and middle_third_mm is not None:
         juvenile = DEFAULTS["hairline_juvenile_forward_mm"].value if age == "juvenile" else 0.0
         mfp_above_glabella_mm = (
-            facial_thirds_mfp_above_glabella_mm(head, middle_third_mm) - juvenile
+            facial_thirds_mfp_above_glabella_mm(head, middle_third_mm, face=face) - juvenile
         )
     return Design(
         style=style,
         hairline_mm=rule_of_eight_hairline(
-            head, age=age, mfp_above_glabella_mm=mfp_above_glabella_mm
+            head, age=age, mfp_above_glabella_mm=mfp_above_glabella_mm, face=face
         ),
         band_width_mm=HAIRLINE_STYLES[style].transition_mm,
         lower_limit_mm=DEFAULTS["scalp_lower_limit_above_frankfort_mm"].value,
         zones=default_zones(blend=hair_share is not None),
         hair_share=hair_share,
         client_age_years=client_age_years,
+        glabella_height_mm=None if face == POPULATION_FACE else face.glabella_height_mm,
     )
