@@ -44,7 +44,7 @@ from smpstudio.head import (
     view_rotation,
 )
 from smpstudio.pattern import synthesize_impressions
-from smpstudio.render import render_head_view
+from smpstudio.render import render_head_view, zone_rgb
 
 ROOT = Path(__file__).resolve().parents[1]
 ICT = (
@@ -148,17 +148,17 @@ def zones_figure() -> None:
     region = region_of_points(head, design, points, chart=chart)
     uv = chart_from_surface(chart, points)
     areas = zone_areas_cm2(head, design, chart=chart)
-    colours = ["tab:red", "tab:orange", "tab:green", "tab:purple", "tab:blue"]
     fig, ax = plt.subplots(figsize=(8, 8), dpi=110)
     ax.scatter(*uv[region < 0].T, s=0.3, color="0.85", rasterized=True)
-    for k, (name, colour) in enumerate(zip(ZONE_NAMES, colours, strict=True)):
-        zone = design.zones[k]
+    for zone in design.zones:
+        k = ZONE_NAMES.index(zone.name)
         ax.scatter(
             *uv[region == k].T,
             s=0.3,
-            color=colour,
+            color=np.array(zone_rgb(zone)) / 255,
             rasterized=True,
-            label=f"{name}: {areas[k]:.0f} cm², {zone.density_per_cm2:g} impressions/cm²",
+            label=f"{zone.name}: {areas[zone.zone_id]:.0f} cm², "
+            f"{zone.density_per_cm2:g} impressions/cm²",
         )
     drawn = chart_from_surface(chart, hairline_curve_mm(head, design, chart=chart))
     ax.plot(*drawn.T, color="k", lw=0.8)

@@ -17,6 +17,7 @@ from smpstudio.core import Plan
 from smpstudio.design import (
     DesignFinding,
     choose_hairline_preset,
+    control_point_names,
     face_reference_from_views,
     glabella_height_of,
     hairline_curve_mm,
@@ -357,6 +358,12 @@ def design(
         f"measured from mid-glabella {face.glabella_height_mm:.1f} mm and the lateral canthi "
         f"{face.canthus_height_mm:.1f} mm above the Frankfort plane, canthi "
         f"{2 * face.canthus_half_width_mm:.1f} mm apart ({face.source})",
+        highlight=False,
+    )
+    names = control_point_names(len(plan.design.hairline_mm)) if plan.design else ()
+    _out.print(
+        "control points (smp edit --move-point I:DU,DV): "
+        + ", ".join(f"{i} {name}" for i, name in enumerate(names)),
         highlight=False,
     )
 

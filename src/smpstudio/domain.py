@@ -189,6 +189,22 @@ DEFAULTS: dict[str, Default] = {
             "frontotemporal points above the lateral canthi, on the lateral epicanthal lines",
         ),
         _d(
+            "temporal_peak_construction_mm",
+            80.0,
+            "mm",
+            "domain.md §4 [Garg2017] rule of 8",
+            "the rule of 8's frontotemporal point, 80 mm from both the mid-frontal point and "
+            "the lateral canthus; it serves only to construct the temporal peak",
+        ),
+        _d(
+            "temporal_peak_from_frontotemporal_mm",
+            50.0,
+            "mm",
+            "domain.md §4 [Garg2017] (431 cases)",
+            "temporal peak: this far from the rule of 8's frontotemporal point towards the "
+            "lateral canthus",
+        ),
+        _d(
             "lateral_canthus_half_width_mm",
             45.0,
             "mm",
@@ -266,6 +282,23 @@ DEFAULTS: dict[str, Default] = {
             None,
             "lowest height of a scan's scalp region on the forehead, above the brows and well "
             "below any hairline (the hairline itself is the design's)",
+        ),
+        _d(
+            "scalp_forehead_azimuth_deg",
+            25.0,
+            "degrees",
+            None,
+            "azimuth about the head's vertical axis (0 in front) up to which the scalp region "
+            "starts at the forehead's height, inside the eyebrows' outer ends",
+        ),
+        _d(
+            "scalp_temple_azimuth_deg",
+            45.0,
+            "degrees",
+            None,
+            "azimuth from which the scalp region starts at the sides' height: the temples, "
+            "where the temporal peaks of hair reach down to about 2–3 cm above the lateral "
+            "canthi",
         ),
         # --- pattern (domain.md §2.3, §5.2) ----------------------------------------------
         _d(

@@ -118,6 +118,8 @@ _STAGE_DEFAULTS: dict[str, tuple[str, ...]] = {
         "head_centre_height_above_tragion_mm",
         "scalp_lower_limit_above_frankfort_mm",
         "scalp_front_lower_limit_above_frankfort_mm",
+        "scalp_forehead_azimuth_deg",
+        "scalp_temple_azimuth_deg",
         "interpupillary_measured_sd_mm",
     ),
     "design": (
@@ -127,6 +129,8 @@ _STAGE_DEFAULTS: dict[str, tuple[str, ...]] = {
         "hairline_mfp_max_above_glabella_mm",
         "hairline_off_scalp_tolerance_mm",
         "hairline_frontotemporal_above_canthus_mm",
+        "temporal_peak_construction_mm",
+        "temporal_peak_from_frontotemporal_mm",
         "lateral_canthus_half_width_mm",
         "hairline_band_width_mm",
         "hairline_soft_transition_mm",

@@ -60,14 +60,14 @@ def test_smp_edit_changes_the_design_and_clears_what_followed_it(
     plan_dir = tmp_path / "plan"
     shutil.copytree(example_plan_dir, plan_dir)
     assert list((plan_dir / "programs").glob("session-*.json"))
-    command = ["edit", str(plan_dir), "--move-point", "2:0,-5", "--density", "crown=90"]
+    command = ["edit", str(plan_dir), "--move-point", "3:0,-5", "--density", "crown=90"]
     command += ["--impressions-per-fu", "crown=2", "--move-whorl", "0,-10", "--band-width", "12"]
     result = CliRunner().invoke(app, command)
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     # the mid-frontal point went 5 mm back from the rule of 8's 80 mm
     assert "hairline crosses the midline 85 mm above mid-glabella" in text
-    assert "zone 3 crown: 50.2 cm², 90 impressions/cm² (45 FU/cm² × 2 impressions per FU)" in text
+    assert "zone 3 crown: 50.3 cm², 90 impressions/cm² (45 FU/cm² × 2 impressions per FU)" in text
     plan = load_plan(plan_dir)
     assert plan.design is not None and plan.pattern is None and not plan.sessions
     assert plan.design.band_width_mm == 12.0 and plan.design.whorl_mm is not None
@@ -81,7 +81,7 @@ def test_smp_edit_changes_the_design_and_clears_what_followed_it(
     before = (plan_dir / "plan.json").read_bytes()
     for bad, message in (
         (["--density", "crown=400"], "asks 400 impressions/cm²"),
-        (["--move-point", "9:0,1"], "control points 0..4, not 9"),
+        (["--move-point", "9:0,1"], "control points 0..6, not 9"),
         (["--density", "scalp=90"], "no zone 'scalp'"),
     ):
         result = CliRunner().invoke(app, ["edit", str(plan_dir), *bad])

@@ -14,6 +14,7 @@ from smpstudio.design import (
     default_design,
     face_reference_from_views,
     facial_thirds_mfp_above_glabella_mm,
+    frontotemporal_points_mm,
     hairline_curve_mm,
     hairline_uv,
     move_control_point,
@@ -136,7 +137,8 @@ def test_the_line_is_measured_from_the_clients_own_glabella_and_canthi(
     midline_y = float(np.interp(0.0, front[order, 0], front[order, 1]))
     rule = DEFAULTS["hairline_mfp_above_glabella_mm"].value
     assert _arc_up(head, 0.0, glabella_mm, midline_y) == pytest.approx(rule, abs=MFP_TOLERANCE_MM)
-    ft = design.hairline_mm[[1, -2]]
+    ft = frontotemporal_points_mm(design)
+    assert ft is not None
     assert ft[:, 0] == pytest.approx([-half_mm, half_mm], abs=1e-6)
     ft_rule = DEFAULTS["hairline_frontotemporal_above_canthus_mm"].value
     for x, y in ft[:, :2]:
@@ -204,9 +206,9 @@ def test_juvenile_line_sits_lower_by_the_sourced_offset(head) -> None:
     mature = default_design(head).hairline_mm
     juvenile = default_design(head, age="juvenile").hairline_mm
     glabella = DEFAULTS["glabella_height_above_frankfort_mm"].value
-    drop = _arc_up(head, 0.0, glabella, mature[2, 1]) - _arc_up(head, 0.0, glabella, juvenile[2, 1])
+    drop = _arc_up(head, 0.0, glabella, mature[3, 1]) - _arc_up(head, 0.0, glabella, juvenile[3, 1])
     assert drop == pytest.approx(DEFAULTS["hairline_juvenile_forward_mm"].value, abs=0.5)
-    assert np.allclose(juvenile[[0, 4]], mature[[0, 4]])  # the temples stay
+    assert np.allclose(juvenile[[0, 1, 5, 6]], mature[[0, 1, 5, 6]])  # temples and peaks stay
     with pytest.raises(ValueError, match="age must be one of"):
         default_design(head, age="teenage")
 
@@ -221,21 +223,21 @@ def test_style_sets_the_transition_band(head) -> None:
 
 def test_moving_a_control_point_on_the_head_changes_the_line_only_near_it(head, chart) -> None:
     design = default_design(head)
-    moved = move_control_point(head, design, 1, (2.0, 3.0), chart=chart)
-    shift = chart_from_surface(chart, moved.hairline_mm[1]) - chart_from_surface(
-        chart, design.hairline_mm[1]
+    moved = move_control_point(head, design, 2, (2.0, 3.0), chart=chart)
+    shift = chart_from_surface(chart, moved.hairline_mm[2]) - chart_from_surface(
+        chart, design.hairline_mm[2]
     )
     assert np.allclose(shift[0], [2.0, 3.0], atol=0.01)
     before = hairline_curve_mm(head, design, chart=chart)
     after = hairline_curve_mm(head, moved, chart=chart)
-    # the right frontotemporal point reaches segments 0-2: the last segment, from the left
-    # frontotemporal point to the left temple, stays put
-    left_ft_x = design.hairline_mm[3, 0]
+    # the right frontotemporal point (2 of 0-6) reaches segments 0-3: the last two, from
+    # the left frontotemporal point over the left temporal peak to the left temple, stay put
+    left_ft_x = design.hairline_mm[4, 0]
     kept_before, kept_after = before[before[:, 0] > left_ft_x], after[after[:, 0] > left_ft_x]
     assert len(kept_before) == len(kept_after) > 10
     assert np.abs(kept_before - kept_after).max() < UNCHANGED_MM
     assert np.abs(before[before[:, 0] < 0][:, 1].mean() - after[after[:, 0] < 0][:, 1].mean()) > 0.3
     with pytest.raises(PlanValidationError, match="off the scalp"):
         move_control_point(head, design, 2, (0.0, 300.0), chart=chart)
-    with pytest.raises(PlanValidationError, match=r"control points 0\.\.4"):
+    with pytest.raises(PlanValidationError, match=r"control points 0\.\.6"):
         move_control_point(head, design, 7, (0.0, 1.0), chart=chart)

@@ -7,6 +7,7 @@ from smpstudio.core import Zone
 from smpstudio.design import (
     ZONE_NAMES,
     default_design,
+    frontotemporal_points_mm,
     region_of_points,
     whorl_point_mm,
     zone_areas_cm2,
@@ -52,7 +53,9 @@ def test_regions_lie_where_they_are_defined(sphere) -> None:
     region = region_of_points(head, design, probe, chart=chart)
     name = np.array([*ZONE_NAMES, "untreated"])[region]
     temples = probe[name == "temples"]
-    right_ft, left_ft = design.hairline_mm[1], design.hairline_mm[3]
+    ft = frontotemporal_points_mm(design)
+    assert ft is not None
+    right_ft, left_ft = ft
     assert len(temples) and np.all(temples[:, 2] > 0)
     assert np.all(temples[:, 1] <= max(right_ft[1], left_ft[1]))
     assert np.all(np.abs(temples[:, 0]) >= min(abs(right_ft[0]), left_ft[0]))

@@ -70,7 +70,8 @@ def test_safety_check_finds_each_violation(plan) -> None:
 
 def test_target_off_the_scalp_is_refused(plan) -> None:
     good = build_program(plan.pattern, plan.sessions[0])
-    face = plan.head.triangles_mm[~plan.head.scalp_faces][0].mean(axis=0)
+    off_scalp = plan.head.triangles_mm[~plan.head.scalp_faces].mean(axis=1)
+    face = off_scalp[np.argmax(off_scalp[:, 2])]  # the tip of the nose, far from the scalp
     moved = good.positions_mm.copy()
     moved[0] = face
     problems = program_violations(dataclasses.replace(good, positions_mm=moved), plan.head)

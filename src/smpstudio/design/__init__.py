@@ -14,11 +14,14 @@ from smpstudio.design._curve import (
 )
 from smpstudio.design._edit import move_whorl, set_zone_target
 from smpstudio.design._hairline import (
+    CONTROL_POINT_NAMES,
     HAIRLINE_AGES,
     POPULATION_FACE,
     FaceReference,
+    control_point_names,
     face_reference_from_views,
     facial_thirds_mfp_above_glabella_mm,
+    frontotemporal_points_mm,
     glabella_height_of,
     hairline_curve_mm,
     midline_arc_mm,
@@ -26,6 +29,7 @@ from smpstudio.design._hairline import (
     point_up_surface_mm,
     rule_of_eight_hairline,
     surface_at,
+    temporal_peak_mm,
     treated_region,
 )
 from smpstudio.design._outlines import (
@@ -60,6 +64,7 @@ from smpstudio.design._zones import (
 )
 
 __all__ = [
+    "CONTROL_POINT_NAMES",
     "FALLBACK_ZONE",
     "HAIRLINE_AGES",
     "HAIRLINE_STYLES",
@@ -78,6 +83,7 @@ __all__ = [
     "catmull_rom_uv",
     "check_design",
     "choose_hairline_preset",
+    "control_point_names",
     "default_design",
     "default_zones",
     "density_of_points",
@@ -85,6 +91,7 @@ __all__ = [
     "estimate_hair_loss_stage",
     "face_reference_from_views",
     "facial_thirds_mfp_above_glabella_mm",
+    "frontotemporal_points_mm",
     "glabella_height_of",
     "hairline_curve_mm",
     "hairline_uv",
@@ -103,6 +110,7 @@ __all__ = [
     "scalp_quadrature",
     "set_zone_target",
     "surface_at",
+    "temporal_peak_mm",
     "treated_region",
     "whorl_point_mm",
     "zone_areas_cm2",

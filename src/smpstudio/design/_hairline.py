@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from smpstudio._typing import BoolArray, FloatArray, PointsMM
+from smpstudio._typing import BoolArray, FloatArray, IntArray, PointsMM
 from smpstudio.core import Design, HeadModel, View
 from smpstudio.design._curve import HAIRLINE_STYLES, hairline_uv
 from smpstudio.domain import DEFAULTS
@@ -36,6 +36,18 @@ SIDE_AZIMUTH_DEG = 80.0
 """Azimuth of the lowest hairline control points, at the temples, degrees from the front."""
 _CURVE_SAMPLES = 241
 _TEMPLE_SEARCH_MM = 40.0
+_CIRCLE_STEP_DEG = 2.0
+CONTROL_POINT_NAMES = (
+    "right temple",
+    "right temporal peak",
+    "right frontotemporal point",
+    "mid-frontal point",
+    "left frontotemporal point",
+    "left temporal peak",
+    "left temple",
+)
+"""The default line's control points, client's right to left (:func:`rule_of_eight_hairline`)."""
+_FIVE_POINT_NAMES = CONTROL_POINT_NAMES[:1] + CONTROL_POINT_NAMES[2:5] + CONTROL_POINT_NAMES[6:]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -233,7 +245,6 @@ def rule_of_eight_hairline(
     ----------
     head : HeadModel
         The surface the points are placed on.
-
     age : {"mature", "juvenile"}, optional
         A juvenile line sits ``hairline_juvenile_forward_mm`` lower on the forehead
         ([Rassman2013-Phenotype], ``domain.md`` §4), mid-frontal and frontotemporal points
@@ -248,36 +259,187 @@ def rule_of_eight_hairline(
 
     Returns
     -------
-    (5, 3) ndarray of float
-        Right temple, right frontotemporal point, mid-frontal point, left frontotemporal
-        point, left temple; millimetres, head frame.
+    (7, 3) ndarray of float
+        The points ``CONTROL_POINT_NAMES`` name, client's right temple to left temple;
+        millimetres, head frame.
 
     Raises
     ------
     ValueError
         If ``age`` is not one of ``HAIRLINE_AGES``.
+    PlanValidationError
+        If the head has no surface where the temporal peaks' construction needs it.
 
     Notes
     -----
     Mid-frontal point 80 mm above mid-glabella; frontotemporal points on the lateral
-    epicanthal lines, 80 mm above the lateral canthi ([Garg2017], ``domain.md`` §4); both
-    distances are arc lengths along the surface, as measured with a tape. Temple points at
-    ``SIDE_AZIMUTH_DEG``, at the lowest height there that is scalp (the lower scalp limit, or
-    higher where the scalp marking rises towards the face).
+    epicanthal lines, 80 mm above the lateral canthi ([Garg2017], [Shapiro2013],
+    ``domain.md`` §4); both distances are arc lengths along the surface, as measured with a
+    tape. Temporal peaks by :func:`temporal_peak_mm`. Temple points at ``SIDE_AZIMUTH_DEG``,
+    at the lowest height there that is scalp.
     """
     if age not in HAIRLINE_AGES:
         raise ValueError(f"age must be one of {HAIRLINE_AGES}, got {age!r}")
     lower = DEFAULTS["hairline_juvenile_forward_mm"].value if age == "juvenile" else 0.0
     if mfp_above_glabella_mm is None:
         mfp_above_glabella_mm = DEFAULTS["hairline_mfp_above_glabella_mm"].value - lower
-    half = face.canthus_half_width_mm
     mfp = point_up_surface_mm(head, 0.0, face.glabella_height_mm, mfp_above_glabella_mm)
-    canthus_y = face.canthus_height_mm
+    rule_mfp = point_up_surface_mm(
+        head,
+        0.0,
+        face.glabella_height_mm,
+        DEFAULTS["hairline_mfp_above_glabella_mm"].value,
+    )
     ft_arc = DEFAULTS["hairline_frontotemporal_above_canthus_mm"].value - lower
-    right_ft = point_up_surface_mm(head, -half, canthus_y, ft_arc)
-    left_ft = point_up_surface_mm(head, half, canthus_y, ft_arc)
-    temples = [_lowest_scalp_point(head, sign * np.radians(SIDE_AZIMUTH_DEG)) for sign in (-1, 1)]
-    return np.vstack([temples[0], right_ft, mfp, left_ft, temples[1]])
+    sides = []
+    for sign in (-1.0, 1.0):
+        x = sign * face.canthus_half_width_mm
+        canthus = cast_rays_mm(
+            head, np.array([[x, face.canthus_height_mm, 0.0]]), np.array([[0.0, 0.0, 1.0]])
+        )[0]
+        sides.append(
+            (
+                _lowest_scalp_point(head, sign * np.radians(SIDE_AZIMUTH_DEG)),
+                temporal_peak_mm(head, rule_mfp, canthus),
+                point_up_surface_mm(head, x, face.canthus_height_mm, ft_arc),
+            )
+        )
+    (right_temple, right_peak, right_ft), (left_temple, left_peak, left_ft) = sides
+    return np.vstack([right_temple, right_peak, right_ft, mfp, left_ft, left_peak, left_temple])
+
+
+def temporal_peak_mm(head: HeadModel, mfp_mm: PointsMM, canthus_mm: PointsMM) -> PointsMM:
+    """The temporal peak on one side by the rule of 8.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+    mfp_mm : (3,) ndarray of float
+        The rule of 8's mid-frontal point (80 mm above mid-glabella), millimetres.
+    canthus_mm : (3,) ndarray of float
+        That side's lateral canthus on the surface, millimetres.
+
+    Returns
+    -------
+    (3,) ndarray of float
+        The temporal peak on the surface, millimetres, head frame; no lower than the scalp
+        region at its azimuth.
+
+    Raises
+    ------
+    PlanValidationError
+        If no surface point lies ``temporal_peak_construction_mm`` from both points.
+
+    Notes
+    -----
+    [Garg2017] (``domain.md`` §4): the frontotemporal point lies 8 cm from the mid-frontal
+    point and 8 cm from the lateral canthus, and the temporal peak about 5 cm from it towards
+    the lateral canthus. Here that frontotemporal point is only a construction point: the
+    line's own frontotemporal points stay on the epicanthal lines ([Shapiro2013]), where the
+    recession's apex lies. Distances are straight (chord) lengths; a tape over the temple's
+    curve reads a few per cent more. On the bundled example the peak falls 24 mm above and
+    9 mm behind the lateral canthus, consistent with the temporal point about 1 cm behind a
+    vertical through the lateral canthus ([AAPS-Hairline], ``domain.md`` §4).
+    """
+    reach = DEFAULTS["temporal_peak_construction_mm"].value
+    mfp = np.asarray(mfp_mm, dtype=np.float64)
+    canthus = np.asarray(canthus_mm, dtype=np.float64)
+    axis = canthus - mfp
+    length = float(np.linalg.norm(axis))
+    axis /= length
+    # the circle of points at `reach` from both, on the side of the canthus
+    radius = np.sqrt(max(reach**2 - (length / 2) ** 2, 0.0))
+    e1 = np.cross(axis, [1.0, 0.0, 0.0])
+    e1 /= np.linalg.norm(e1)
+    e2 = np.cross(axis, e1)
+    angle = np.radians(np.arange(0.0, 360.0, _CIRCLE_STEP_DEG))
+    circle = (mfp + canthus) / 2 + radius * (
+        np.outer(np.cos(angle), e1) + np.outer(np.sin(angle), e2)
+    )
+    outside = _radius_beyond_surface_mm(head, circle)
+    turns = np.flatnonzero(
+        np.isfinite(outside[:-1])
+        & np.isfinite(outside[1:])
+        & (np.sign(outside[:-1]) != np.sign(outside[1:]))
+        & (np.sign(circle[:-1, 0]) == np.sign(canthus[0]))
+    )
+    if len(turns) == 0:
+        raise PlanValidationError(
+            "cannot place the temporal peak: no point of this head's surface lies "
+            f"{reach:.0f} mm from both the mid-frontal point and the lateral canthus"
+        )
+    t = outside[turns] / (outside[turns] - outside[turns + 1])
+    crossings = circle[turns] + t[:, None] * (circle[turns + 1] - circle[turns])
+    construction = crossings[np.argmax(crossings[:, 1])]  # the upper crossing: on the scalp
+    step = DEFAULTS["temporal_peak_from_frontotemporal_mm"].value
+    towards = canthus - construction
+    peak = _onto_surface(head, construction + step * towards / np.linalg.norm(towards))
+    lowest = _lowest_scalp_point(head, float(np.arctan2(peak[0], peak[2])))
+    return lowest if lowest[1] > peak[1] else peak
+
+
+def _onto_surface(head: HeadModel, points_mm: PointsMM) -> PointsMM:
+    """Points moved horizontally, away from or towards the y axis, onto the outer surface."""
+    p = np.atleast_2d(points_mm)
+    on = surface_at(head, np.arctan2(p[:, 0], p[:, 2]), p[:, 1])
+    return np.asarray(on[0] if np.ndim(points_mm) == 1 else on)
+
+
+def _radius_beyond_surface_mm(head: HeadModel, points_mm: PointsMM) -> FloatArray:
+    """How far each point lies outside the surface, horizontally from the y axis (mm)."""
+    on = _onto_surface(head, points_mm)
+    return np.asarray(np.hypot(points_mm[:, 0], points_mm[:, 2]) - np.hypot(on[:, 0], on[:, 2]))
+
+
+def control_point_names(count: int) -> tuple[str, ...]:
+    """What each of a hairline's control points is, client's right to left.
+
+    Parameters
+    ----------
+    count : int
+        How many control points the design has.
+
+    Returns
+    -------
+    tuple of str
+        ``CONTROL_POINT_NAMES`` for 7 points; the same without the temporal peaks for 5
+        (designs made before the peaks were placed); ``"point i"`` otherwise.
+
+    Examples
+    --------
+    >>> control_point_names(5)[1]
+    'right frontotemporal point'
+    """
+    if count == len(CONTROL_POINT_NAMES):
+        return CONTROL_POINT_NAMES
+    if count == len(_FIVE_POINT_NAMES):
+        return _FIVE_POINT_NAMES
+    return tuple(f"point {i}" for i in range(count))
+
+
+def frontotemporal_points_mm(design: Design) -> PointsMM | None:
+    """The design's right and left frontotemporal control points.
+
+    Parameters
+    ----------
+    design : Design
+        The design.
+
+    Returns
+    -------
+    (2, 3) ndarray of float or None
+        Right then left, millimetres, head frame; None where the control points are not the
+        default line's (:func:`control_point_names`).
+    """
+    names = control_point_names(len(design.hairline_mm))
+    if "right frontotemporal point" not in names:
+        return None
+    return np.asarray(
+        design.hairline_mm[
+            [names.index("right frontotemporal point"), names.index("left frontotemporal point")]
+        ]
+    )
 
 
 def _lowest_scalp_point(head: HeadModel, azimuth_rad: float) -> PointsMM:
@@ -369,8 +531,9 @@ def move_control_point(
     """
     points = np.array(design.hairline_mm)
     if not 0 <= index < len(points):
+        names = ", ".join(f"{i} {n}" for i, n in enumerate(control_point_names(len(points))))
         raise PlanValidationError(
-            f"the hairline has control points 0..{len(points) - 1}, not {index}"
+            f"the hairline has control points 0..{len(points) - 1}, not {index} ({names})"
         )
     chart = scalp_chart(head) if chart is None else chart
     points[index] = moved_in_chart(chart, points[index], delta_uv_mm, what=f"control point {index}")
@@ -422,17 +585,44 @@ def treated_region(design: Design, points_mm: PointsMM, curve_mm: PointsMM) -> B
     points_mm : (n, 3) ndarray of float
         Points on the head surface, millimetres, head frame.
     curve_mm : (m, 3) ndarray of float
-        The drawn hairline (:func:`hairline_curve_mm`).
+        The drawn hairline (:func:`hairline_curve_mm`), client's right to left.
 
     Returns
     -------
-    (n,) ndarray of bool
+    (n, ) ndarray of bool
         True inside the treated region.
+
+    Notes
+    -----
+    In the plane of azimuth φ = atan2(x, z) and height y, a point is in front of the line
+    when an upward ray from it crosses the line an odd number of times (the even–odd rule
+    for the region between the line and the ground). The line may then fold back in
+    azimuth, as a temporal peak pointing forward does. Outside the line's azimuth range the
+    region reaches down to the lower limit.
     """
-    az_c, y_c = _azimuth_height(curve_mm)
-    order = np.argsort(az_c)
-    az_c, y_c = az_c[order], y_c[order]
     az, y = _azimuth_height(points_mm)
-    inside_range = (az >= az_c[0]) & (az <= az_c[-1])
-    limit = np.where(inside_range, np.interp(az, az_c, y_c), design.lower_limit_mm)
-    return np.asarray((y >= limit) & (y >= design.lower_limit_mm))
+    az_c, y_c = _azimuth_height(curve_mm)
+    in_front = _crossings_above(az, y, az_c, y_c) % 2 == 1
+    return np.asarray(~in_front & (y >= design.lower_limit_mm))
+
+
+def _crossings_above(
+    x: FloatArray, y: FloatArray, line_x: FloatArray, line_y: FloatArray
+) -> IntArray:
+    """How many segments of a polyline pass above each point.
+
+    Each segment's x range is taken half-open, so that a vertex is counted once.
+    """
+    order = np.argsort(x)
+    xs, ys = x[order], y[order]
+    x0, x1, y0, y1 = line_x[:-1], line_x[1:], line_y[:-1], line_y[1:]
+    first = np.searchsorted(xs, np.minimum(x0, x1), side="left")
+    last = np.searchsorted(xs, np.maximum(x0, x1), side="left")
+    counts = np.zeros(len(xs), dtype=np.int64)
+    for k in np.flatnonzero(last > first):
+        i, j = first[k], last[k]
+        at = y0[k] + (xs[i:j] - x0[k]) * (y1[k] - y0[k]) / (x1[k] - x0[k])
+        counts[i:j] += at > ys[i:j]
+    result = np.empty_like(counts)
+    result[order] = counts
+    return result

@@ -35,6 +35,7 @@ from smpstudio.design._hairline import (
     POPULATION_FACE,
     FaceReference,
     facial_thirds_mfp_above_glabella_mm,
+    frontotemporal_points_mm,
     hairline_curve_mm,
     rule_of_eight_hairline,
     treated_region,
@@ -106,11 +107,14 @@ def region_of_points(
     inside = np.flatnonzero(treated_region(design, pts, curve))
     p = pts[inside]
     to_line, _ = cKDTree(curve).query(p)
-    right_ft, left_ft = design.hairline_mm[1], design.hairline_mm[-2]
-    temple = (p[:, 2] > 0) & (
-        ((p[:, 0] <= right_ft[0]) & (p[:, 1] <= right_ft[1]))
-        | ((p[:, 0] >= left_ft[0]) & (p[:, 1] <= left_ft[1]))
-    )
+    temple = np.zeros(len(p), dtype=bool)
+    ft = frontotemporal_points_mm(design)
+    if ft is not None:
+        (right_x, right_y), (left_x, left_y) = ft[:, 0:2]
+        temple = (p[:, 2] > 0) & (
+            ((p[:, 0] <= right_x) & (p[:, 1] <= right_y))
+            | ((p[:, 0] >= left_x) & (p[:, 1] <= left_y))
+        )
     whorl = whorl_point_mm(chart) if design.whorl_mm is None else design.whorl_mm
     crown = np.linalg.norm(p - whorl, axis=1) <= (DEFAULTS["crown_zone_radius_mm"].value)
     blend = np.zeros(len(p), dtype=bool)

@@ -124,9 +124,11 @@ def mark_scalp(vertices_mm: PointsMM, faces: IntArray) -> BoolArray:
         Faces that face away from the skull centre (which leaves out the inner sides of the
         ears) and whose centroid lies above a limit that rises from
         ``scalp_lower_limit_above_frankfort_mm`` at the tragia to
-        ``scalp_front_lower_limit_above_frankfort_mm`` at the eyes' depth (above the brows);
-        of those, the largest edge-connected piece (by area): islands such as the top of an
-        ear's helix are not scalp.
+        ``scalp_front_lower_limit_above_frankfort_mm`` at the eyes' depth (above the brows),
+        the rise fading out between ``scalp_forehead_azimuth_deg`` and
+        ``scalp_temple_azimuth_deg`` either side of the front (the temples are scalp down
+        to the sides' limit); of those, the largest edge-connected piece (by area): islands
+        such as the top of an ear's helix are not scalp.
     """
     centroid = vertices_mm[faces].mean(axis=1)
     radial = centroid - head_centre_mm()
@@ -136,7 +138,10 @@ def mark_scalp(vertices_mm: PointsMM, faces: IntArray) -> BoolArray:
     side = DEFAULTS["scalp_lower_limit_above_frankfort_mm"].value
     front = DEFAULTS["scalp_front_lower_limit_above_frankfort_mm"].value
     forward = np.clip(centroid[:, 2] / DEFAULTS["eye_forward_of_tragion_mm"].value, 0.0, 1.0)
-    lower = side + (front - side) * forward
+    azimuth = np.degrees(np.abs(np.arctan2(centroid[:, 0], centroid[:, 2])))
+    forehead, temple = (DEFAULTS[f"scalp_{p}_azimuth_deg"].value for p in ("forehead", "temple"))
+    frontal = np.clip((temple - azimuth) / (temple - forehead), 0.0, 1.0)
+    lower = side + (front - side) * forward * frontal
     scalp = (centroid[:, 1] >= lower) & (facing >= MIN_RADIAL_COSINE)
     chosen = np.flatnonzero(scalp)
     if len(chosen) == 0:
