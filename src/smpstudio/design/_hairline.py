@@ -284,11 +284,11 @@ def rule_of_eight_hairline(
     if mfp_above_glabella_mm is None:
         mfp_above_glabella_mm = DEFAULTS["hairline_mfp_above_glabella_mm"].value - lower
     mfp = point_up_surface_mm(head, 0.0, face.glabella_height_mm, mfp_above_glabella_mm)
-    rule_mfp = point_up_surface_mm(
-        head,
-        0.0,
-        face.glabella_height_mm,
-        DEFAULTS["hairline_mfp_above_glabella_mm"].value,
+    rule = DEFAULTS["hairline_mfp_above_glabella_mm"].value
+    rule_mfp = (
+        mfp
+        if mfp_above_glabella_mm == rule
+        else point_up_surface_mm(head, 0.0, face.glabella_height_mm, rule)
     )
     ft_arc = DEFAULTS["hairline_frontotemporal_above_canthus_mm"].value - lower
     sides = []
