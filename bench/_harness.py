@@ -1,5 +1,7 @@
 """Timing helpers shared by the benchmarks: warm-up, repeats, median and IQR."""
 
+import ctypes
+import multiprocessing
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -49,3 +51,39 @@ def time_call(fn: Callable[[], Any], *, repeats: int = 3, warmup: int = 1) -> Ti
         times.append(time.perf_counter() - start)
     q1, med, q3 = np.percentile(times, [25, 50, 75])
     return Timing(float(med), float(q3 - q1), result)
+
+
+def _rss_kb(field: str) -> int:
+    with open("/proc/self/status") as status:
+        lines = status.read().splitlines()
+    for line in lines:
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def _peak_in_child(fn: Callable[[], Any], conn: Any) -> None:
+    # give freed heap pages back first (glibc keeps them, and reuses them unseen), then
+    # reset the peak (VmHWM) to the current resident set
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    before = _rss_kb("VmRSS")
+    fn()
+    conn.send((_rss_kb("VmHWM") - before) / 1024.0)
+    conn.close()
+
+
+def peak_memory_mb(fn: Callable[[], Any]) -> float:
+    """Peak resident memory ``fn`` adds, MiB: run once in a forked child (Linux only).
+
+    The child starts with the parent's memory; its peak is reset before the call, so the
+    figure is what the call itself allocates at its peak.
+    """
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_peak_in_child, args=(fn, child))
+    proc.start()
+    value = float(parent.recv())
+    proc.join()
+    return value

@@ -43,8 +43,20 @@ from smpstudio.head import (
     surface_samples,
     view_rotation,
 )
-from smpstudio.pattern import synthesize_impressions
-from smpstudio.render import render_head_view, zone_rgb
+from smpstudio.pattern import (
+    follicular_units,
+    fu_density_map,
+    impressions_of_units,
+    pattern_report,
+    synthesize_impressions,
+)
+from smpstudio.render import (
+    SKIN_RGB,
+    hairline_close_up,
+    pair_correlation_plot,
+    render_head_view,
+    zone_rgb,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ICT = (
@@ -97,11 +109,29 @@ def pattern_figure() -> None:
         ax.set_title(title, fontsize=10)
         ax.set_axis_off()
     fig.suptitle(
-        f"{len(pattern):,} impressions behind a rule-of-8 hairline (red); "
-        "hairline band at half density",
+        f"{len(pattern):,} impressions in {pattern.fu_id.max() + 1:,} follicular units behind "
+        "a rule-of-8 hairline (red); hairline band at half density, ramped",
         fontsize=11,
     )
     _save_with_ict_credit(fig, "pattern-on-ict-head.png", 0.02)
+
+
+def pattern_closeup_figure() -> None:
+    """The hairline close-up and g(r) that ``smp pattern`` writes, for the ICT head."""
+    head = ict_head()
+    design = default_design(head)
+    density_map = fu_density_map(head, design)
+    rng = np.random.default_rng(1)
+    units = follicular_units(head, density_map, rng=rng)
+    pattern = impressions_of_units(head, design, units, rng=rng)
+    skin = (round(255 * SKIN_RGB[0]), round(255 * SKIN_RGB[1]), round(255 * SKIN_RGB[2]))
+    close_up = hairline_close_up(head, design, pattern, skin)
+    plt.imsave(OUT / "pattern-hairline-closeup.png", close_up)
+    report = pattern_report(design, density_map, units, pattern)
+    plot = pair_correlation_plot(
+        report.edges, {"follicular units": report.g_units, "impressions": report.g_impressions}
+    )
+    plt.imsave(OUT / "pattern-pair-correlation.png", plot)
 
 
 def hairline_figure() -> None:
@@ -314,6 +344,7 @@ if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     head_frame_figure()
     pattern_figure()
+    pattern_closeup_figure()
     hairline_figure()
     zones_figure()
     hair_mask_figure()

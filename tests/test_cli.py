@@ -89,6 +89,18 @@ def test_another_seed_gives_another_pattern(example_plan_dir: Path, tmp_path: Pa
     a, b = load_plan(example_plan_dir).pattern, load_plan(out).pattern
     assert a is not None and b is not None
     assert not np.array_equal(a.positions_mm[:100], b.positions_mm[:100])
+    # smp pattern's own outputs: the figures and the statistics they print
+    text = " ".join(result.output.split())
+    assert "closest two FU centres:" in text and "first 30 % of the FU order" in text
+    stats = json.loads((out / "pattern" / "statistics.json").read_text())
+    assert stats["closest_pair_spacings"] >= 0.85
+    assert stats["largest_hole_spacings"] <= 1.5
+    big = [z for z in stats["zones"] if z["area_cm2"] > 4.0]
+    assert big and all(abs(z["unit_error"]) <= 0.03 for z in big)
+    close_up = cv2.imread(str(out / "pattern" / "hairline-closeup.png"))
+    assert close_up is not None and close_up.shape == (480, 800, 3)  # 40 × 24 mm at 20 px/mm
+    for name in ("density.png", "pair-correlation.png"):
+        assert cv2.imread(str(out / "pattern" / name)) is not None
 
 
 def test_missing_folder_error(tmp_path: Path) -> None:

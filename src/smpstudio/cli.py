@@ -10,6 +10,7 @@ import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from smpstudio import workflow
 from smpstudio.analysis import ita_class, ita_degrees, quality_messages
@@ -26,6 +27,7 @@ from smpstudio.design import (
 )
 from smpstudio.errors import SMPError
 from smpstudio.head import MM_PER_UNIT, ScalpChart, scalp_chart
+from smpstudio.pattern import PatternReport
 
 app = typer.Typer(
     help=(
@@ -379,8 +381,9 @@ def _print_design(plan: Plan, findings: tuple[DesignFinding, ...], chart: ScalpC
             matched = " before matching to the hair" if z.name == "blend" else ""
             per = "impression" if z.impressions_per_fu == 1 else "impressions"
             target = (
-                f"{z.density_per_cm2:g} impressions/cm²{matched} ({z.fu_density_per_cm2:g} FU/cm² "
-                f"× {z.impressions_per_fu:g} {per} per FU), dots {z.dot_diameter_mm} mm"
+                f"{z.density_per_cm2:g} impressions/cm²{matched} "
+                f"({z.fu_density_per_cm2:.1f} FU/cm² × {z.impressions_per_fu:g} {per} per FU), "
+                f"dots {z.dot_diameter_mm} mm"
             )
         kind = "" if z.kind == "region" else f" ({z.kind})"
         _out.print(f"zone {z.zone_id} {z.name}{kind}: {areas[z.zone_id]:.1f} cm², {target}")
@@ -484,8 +487,39 @@ def edit(
 def pattern(plan_dir: PlanDir) -> None:
     """Synthesise the impressions."""
     with _exit_on_error():
-        plan = workflow.run_pattern(plan_dir)
+        plan, report = workflow.run_pattern(plan_dir)
     _summary(plan, plan_dir)
+    _print_pattern(report, plan_dir)
+
+
+def _print_pattern(report: PatternReport, plan_dir: Path) -> None:
+    table = Table(title="pattern: follicular units (FU) and impressions per cm²")
+    for column in ("zone", "area cm²", "FU target", "FU placed", "error", "impressions"):
+        table.add_column(column, justify="left" if column == "zone" else "right")
+    for z in report.zones:
+        table.add_row(
+            str(z["name"]),
+            f"{z['area_cm2']:.1f}",
+            f"{z['target_units_per_cm2']:.1f}",
+            f"{z['units_per_cm2']:.1f}",
+            f"{100 * float(z['unit_error']):+.1f} %",
+            f"{z['impressions_per_cm2']:.1f}",
+        )
+    _out.print(table)
+    _out.print(
+        f"closest two FU centres: {report.closest_pair_spacings:.3f} local spacings; "
+        f"largest hole (radius): {report.largest_hole_spacings:.2f} spacings",
+        highlight=False,
+    )
+    for p in report.prefixes:
+        _out.print(
+            f"first {100 * p['share']:.0f} % of the FU order: closest pair "
+            f"{p['closest_pair_spacings']:.2f}, largest hole {p['largest_hole_spacings']:.2f} "
+            "(spacings of its own density)",
+            highlight=False,
+        )
+    for name in ("statistics.json", "density.png", "hairline-closeup.png", "pair-correlation.png"):
+        _out.print(f"pattern: {plan_dir / 'pattern' / name}", highlight=False)
 
 
 @app.command()
@@ -559,6 +593,7 @@ def plan(
     for folder, label in (
         ("analysis", "analysis"),
         ("head", "head"),
+        ("pattern", "pattern"),
         ("preview", "preview"),
         ("programs", "program"),
     ):

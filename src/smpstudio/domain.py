@@ -392,11 +392,98 @@ DEFAULTS: dict[str, Default] = {
         ),
         _d(
             "impressions_per_follicular_unit",
-            1.0,
+            1.93,
             "impressions/FU",
-            "domain.md §5.2 [HealthJade] (dots about 1 mm apart, like the follicular units "
-            "of a shaved scalp)",
-            "impressions placed for each follicular unit a zone imitates",
+            "domain.md §2.3 [Guo2017] (mean of the unit sizes below: 1.9 hairs per unit)",
+            "impressions placed for each follicular unit a zone imitates, on average",
+        ),
+        _d(
+            "fu_share_1_impression",
+            0.2838,
+            "fraction",
+            "domain.md §2.3 [Guo2017]",
+            "share of follicular units with 1 impression (1-hair units)",
+        ),
+        _d(
+            "fu_share_2_impressions",
+            0.5262,
+            "fraction",
+            "domain.md §2.3 [Guo2017]",
+            "share of follicular units with 2 impressions (2-hair units)",
+        ),
+        _d(
+            "fu_share_3_impressions",
+            0.1748,
+            "fraction",
+            "domain.md §2.3 [Guo2017]",
+            "share of follicular units with 3 impressions (3-hair units)",
+        ),
+        _d(
+            "fu_share_4_impressions",
+            0.0151,
+            "fraction",
+            "domain.md §2.3 [Guo2017] (4-hair 1.30 % plus the 0.21 % of 5-hair units)",
+            "share of follicular units with 4 impressions (4- and 5-hair units)",
+        ),
+        _d(
+            "fu_impression_offset_mm",
+            0.35,
+            "mm",
+            None,
+            "distance between neighbouring impressions of one follicular unit (at least a "
+            "fresh dot's diameter, the needle's, and the safety check's smallest spacing)",
+        ),
+        _d(
+            "dot_diameter_variation",
+            0.2,
+            "fraction",
+            None,
+            "impression diameters vary uniformly by up to this share about the zone's, "
+            "within the healed range below",
+        ),
+        _d(
+            "dot_diameter_min_mm",
+            0.10,
+            "mm",
+            "domain.md §5.2 [Gerow-DotSize] (healed 0.10–0.15 mm)",
+            "smallest planned healed dot diameter",
+        ),
+        _d(
+            "dot_diameter_max_mm",
+            0.15,
+            "mm",
+            "domain.md §5.2 [Gerow-DotSize] (healed 0.10–0.15 mm)",
+            "largest planned healed dot diameter",
+        ),
+        _d(
+            "hairline_ramp_start_fraction",
+            0.4,
+            "fraction",
+            None,
+            "follicular-unit density at the hairline relative to the band's mean; it rises "
+            "linearly across the band, averaging the band's density",
+        ),
+        _d(
+            "hairline_stray_reach_mm",
+            3.0,
+            "mm",
+            None,
+            "how far ahead of the hairline stray single impressions may lie",
+        ),
+        _d(
+            "hairline_stray_density_fraction",
+            0.1,
+            "fraction",
+            None,
+            "density of the stray single impressions ahead of the hairline relative to the "
+            "band's mean",
+        ),
+        _d(
+            "exclusion_margin_mm",
+            2.0,
+            "mm",
+            None,
+            "no impression within this distance of an exclusion's outline (a mole, a lesion)",
         ),
         _d(
             "dot_diameter_mm",

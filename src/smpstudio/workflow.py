@@ -74,16 +74,27 @@ from smpstudio.head import (
     remesh_scalp,
     scalp_chart,
 )
-from smpstudio.pattern import synthesize_impressions
+from smpstudio.pattern import (
+    FollicularUnits,
+    PatternReport,
+    follicular_units,
+    fu_density_map,
+    impressions_of_units,
+    pattern_report,
+)
 from smpstudio.program import (
     build_program,
     check_program_safety,
     program_document,
 )
 from smpstudio.render import (
+    SKIN_RGB,
+    density_heat_map,
     design_overlay,
     design_stencil_pdf,
     design_turntable,
+    hairline_close_up,
+    pair_correlation_plot,
     render_preview,
     scalp_grid_overlay,
     turntable,
@@ -161,6 +172,21 @@ _STAGE_DEFAULTS: dict[str, tuple[str, ...]] = {
         "hairline_dot_diameter_mm",
         "impressions_per_follicular_unit",
     ),
+    "pattern": (
+        "fu_share_1_impression",
+        "fu_share_2_impressions",
+        "fu_share_3_impressions",
+        "fu_share_4_impressions",
+        "fu_impression_offset_mm",
+        "dot_diameter_variation",
+        "dot_diameter_min_mm",
+        "dot_diameter_max_mm",
+        "hairline_ramp_start_fraction",
+        "hairline_stray_reach_mm",
+        "hairline_stray_density_fraction",
+        "exclusion_margin_mm",
+        "min_impression_spacing_mm",
+    ),
     "sessions": (
         "session_count",
         "first_session_share",
@@ -189,7 +215,7 @@ def _with_defaults(plan: Plan, stage: str, **changes: object) -> Plan:
 
 _STAGE_OUTPUTS = (
     ("design", ("design/*.png", "design/design.pdf")),
-    ("pattern", ()),
+    ("pattern", ("pattern/*.png", "pattern/statistics.json")),
     ("sessions", ()),
     ("preview", ("preview/*.png",)),
     ("program", ("programs/session-*.json",)),
@@ -749,7 +775,7 @@ def _read_outlines(path: Path) -> list[dict[str, object]]:
     return entries
 
 
-def run_pattern(out_dir: Path) -> Plan:
+def run_pattern(out_dir: Path) -> tuple[Plan, PatternReport]:
     """Synthesise the impressions of the design.
 
     Parameters
@@ -759,16 +785,55 @@ def run_pattern(out_dir: Path) -> Plan:
 
     Returns
     -------
-    Plan
+    plan : Plan
         The updated plan, also written.
+    report : PatternReport
+        What the pattern measures (also written to ``pattern/statistics.json`` with the
+        density heat map, the hairline close-up and the g(r) plot).
     """
     plan = _load_after(out_dir, "pattern", "design")
     assert plan.head is not None and plan.design is not None
-    pattern = synthesize_impressions(plan.head, plan.design, rng=_rng(plan, "pattern"))
+    design = plan.design
+    chart = scalp_chart(plan.head)
+    density_map = fu_density_map(plan.head, design, chart=chart)
+    rng = _rng(plan, "pattern")
+    units = follicular_units(plan.head, density_map, rng=rng)
+    pattern = impressions_of_units(plan.head, design, units, rng=rng)
     plan = _with_defaults(plan, "pattern", pattern=pattern, sessions=())
     save_plan(plan, out_dir)
     _remove_outputs_after(out_dir, "pattern")
-    return plan
+    report = pattern_report(design, density_map, units, pattern)
+    _write_pattern_pictures(out_dir, plan, chart, units, report)
+    return plan, report
+
+
+def _skin_rgb(plan: Plan) -> tuple[int, int, int]:
+    """The client's measured skin colour (the first photo's), or the renders' skin tone."""
+    if not plan.views:
+        return tuple(round(255 * c) for c in SKIN_RGB)  # type: ignore[return-value]
+    lab = np.array([[plan.views[0].skin_lab]], dtype=np.float32)
+    rgb = cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)[0, 0]
+    return tuple(round(255 * float(np.clip(c, 0, 1))) for c in rgb)  # type: ignore[return-value]
+
+
+def _write_pattern_pictures(
+    out_dir: Path, plan: Plan, chart: ScalpChart, units: FollicularUnits, report: PatternReport
+) -> None:
+    """Write ``pattern/statistics.json``, ``density.png``, ``hairline-closeup.png``, g(r)."""
+    assert plan.head is not None and plan.design is not None and plan.pattern is not None
+    folder = out_dir / "pattern"
+    folder.mkdir(exist_ok=True)
+    text = json.dumps(report.as_json(), indent=1, allow_nan=False) + "\n"
+    write_bytes_atomic(folder / "statistics.json", text.encode("utf-8"))
+    heat = density_heat_map(plan.head, plan.design, units.centres_mm, chart)
+    write_bytes_atomic(folder / "density.png", _png_bytes(heat))
+    close_up = hairline_close_up(plan.head, plan.design, plan.pattern, _skin_rgb(plan))
+    write_bytes_atomic(folder / "hairline-closeup.png", _png_bytes(close_up))
+    plot = pair_correlation_plot(
+        report.edges,
+        {"follicular units": report.g_units, "impressions": report.g_impressions},
+    )
+    write_bytes_atomic(folder / "pair-correlation.png", _png_bytes(plot))
 
 
 def run_sessions(out_dir: Path, *, session_count: int | None = None) -> Plan:

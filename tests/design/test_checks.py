@@ -77,7 +77,10 @@ def test_smp_design_prints_the_warning_and_run_design_refuses_errors(
         in text
     )
     # areas in cm², targets in impressions and follicular units
-    assert "zone 3 crown: 50.3 cm², 100 impressions/cm² (100 FU/cm² × 1 impression per FU)" in text
+    assert (
+        "zone 3 crown: 50.3 cm², 100 impressions/cm² (51.8 FU/cm² × 1.93 impressions per FU)"
+        in text
+    )
     assert load_plan(plan_dir).design is not None
     before = (plan_dir / "plan.json").read_bytes()
     limit = DEFAULTS["max_design_density_per_cm2"]

@@ -26,7 +26,8 @@ def test_a_zone_target_changes_that_zone_only(head) -> None:
     design = default_design(head)
     edited = set_zone_target(design, "crown", density_per_cm2=85.0, dot_diameter_mm=0.1)
     changed = [(a.name, b) for a, b in zip(design.zones, edited.zones, strict=True) if a != b]
-    assert changed == [("crown", Zone(3, "crown", 85.0, 0.1))]
+    per_fu = DEFAULTS["impressions_per_follicular_unit"].value
+    assert changed == [("crown", Zone(3, "crown", 85.0, 0.1, impressions_per_fu=per_fu))]
     assert design.zones[3].density_per_cm2 == DEFAULTS["impression_density_per_cm2"].value
     with pytest.raises(PlanValidationError, match="no zone 'vertex'; its zones are 'hairline"):
         set_zone_target(design, "vertex", density_per_cm2=90.0)
@@ -67,7 +68,7 @@ def test_smp_edit_changes_the_design_and_clears_what_followed_it(
     text = " ".join(result.output.split())
     # the mid-frontal point went 5 mm back from the rule of 8's 80 mm
     assert "hairline crosses the midline 85 mm above mid-glabella" in text
-    assert "zone 3 crown: 50.3 cm², 90 impressions/cm² (45 FU/cm² × 2 impressions per FU)" in text
+    assert "zone 3 crown: 50.3 cm², 90 impressions/cm² (45.0 FU/cm² × 2 impressions per FU)" in text
     plan = load_plan(plan_dir)
     assert plan.design is not None and plan.pattern is None and not plan.sessions
     assert plan.design.band_width_mm == 12.0 and plan.design.whorl_mm is not None

@@ -44,7 +44,7 @@ def test_hexagonal_lattice_is_its_own_yardstick() -> None:
     probes = probes[_away_from_border(probes, 0.0)]
     probes = probes[(probes[:, 0] < 170) & (probes[:, 1] < 150)]
     assert largest_hole_spacings(lattice, probes, np.full(len(probes), 1.2)) == pytest.approx(
-        2 / np.sqrt(3), rel=0.01
+        1 / np.sqrt(3), rel=0.01
     )
     centres = _away_from_border(lattice, 6.0)
     edges, g = pair_correlation(lattice, np.full(len(lattice), 1.2), centres=centres, bins=38)

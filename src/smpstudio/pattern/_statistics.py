@@ -132,18 +132,20 @@ def pair_correlation(
     The ring about centre i from s₀ to s₁ spacings holds on average
     λᵢ π dᵢ² (s₁² − s₀²) = (2/√3) π (s₁² − s₀²) points of a Poisson pattern of density λᵢ,
     whatever λᵢ is; the rings are taken as flat (a scalp ring of 4 mm differs by < 0.1 %).
+    A pair's distance is measured in the mean of its two points' spacings, which where the
+    density varies slowly is the centre's own.
     """
     pts = np.asarray(points_mm, dtype=np.float64)
     d = np.asarray(spacing_mm, dtype=np.float64)
     is_centre = np.ones(len(pts), dtype=bool) if centres is None else np.asarray(centres)
     edges = np.linspace(0.0, max_spacings, bins + 1)
-    pairs = cKDTree(pts).query_pairs(max_spacings * float(d.max()), output_type="ndarray")
+    reach = max_spacings * float(d[is_centre].max(initial=0.0))
+    pairs = cKDTree(pts).query_pairs(reach, output_type="ndarray")
     i, j = pairs[:, 0], pairs[:, 1]
-    distance = np.linalg.norm(pts[i] - pts[j], axis=1)
-    # each pair counts once about each end that is a centre, in that end's spacings
-    s = np.concatenate(
-        [distance[is_centre[i]] / d[i[is_centre[i]]], distance[is_centre[j]] / d[j[is_centre[j]]]]
-    )
+    # in the pair's mean spacing, so that a pair's distance reads the same from either end
+    s_pair = np.linalg.norm(pts[i] - pts[j], axis=1) / (0.5 * (d[i] + d[j]))
+    # each pair counts once about each end that is a centre
+    s = np.concatenate([s_pair[is_centre[i]], s_pair[is_centre[j]]])
     counts = np.histogram(s, bins=edges)[0].astype(np.float64)
     expected = np.count_nonzero(is_centre) * HEXAGONAL_DENSITY_SPACING2 * np.pi * np.diff(edges**2)
     return edges, counts / expected
@@ -152,7 +154,7 @@ def pair_correlation(
 def largest_hole_spacings(
     points_mm: PointsMM, probes_mm: PointsMM, spacing_at_probes_mm: FloatArray
 ) -> float:
-    """Diameter of the largest empty circle, in local spacings.
+    """Radius of the largest empty circle, in local spacings.
 
     Parameters
     ----------
@@ -167,11 +169,39 @@ def largest_hole_spacings(
     Returns
     -------
     float
-        Max over probes of twice the distance to the nearest point, over the local spacing:
-        2/√3 ≈ 1.155 for a hexagonal lattice.
+        Max over probes of the distance to the nearest point, over the local spacing:
+        1/√3 ≈ 0.577 for a hexagonal lattice. The radius, as ``shared/docs/baselines.md``
+        states holes (MeshLab's Poisson disks: 1.19 mean nearest-neighbour distances).
     """
     distance, _ = cKDTree(points_mm).query(probes_mm)
-    return float(np.max(2.0 * distance / np.asarray(spacing_at_probes_mm, dtype=np.float64)))
+    return float(np.max(distance / np.asarray(spacing_at_probes_mm, dtype=np.float64)))
+
+
+def closest_pair_spacings(points_mm: PointsMM, spacing_mm: FloatArray) -> float:
+    """Distance between the closest two points, in the mean of their local spacings.
+
+    Parameters
+    ----------
+    points_mm : (n, 3) ndarray of float
+        Positions, millimetres (n ≥ 2).
+    spacing_mm : (n,) ndarray of float
+        Hexagonal spacing of the target density at each point, millimetres.
+
+    Returns
+    -------
+    float
+        1 for a hexagonal lattice; the relative radius ρ where the density is uniform.
+
+    Examples
+    --------
+    >>> pts = np.array([[0.0, 0, 0], [1, 0, 0], [3, 0, 0]])
+    >>> closest_pair_spacings(pts, np.array([1.0, 1.0, 2.0]))
+    1.0
+    """
+    pts = np.asarray(points_mm, dtype=np.float64)
+    spacing = np.asarray(spacing_mm, dtype=np.float64)
+    d, i = cKDTree(pts).query(pts, k=2)
+    return float((d[:, 1] / (0.5 * (spacing + spacing[i[:, 1]]))).min())
 
 
 def density_per_zone(

@@ -14,10 +14,17 @@ from smpstudio.render._head_overlay import (
     turntable,
 )
 from smpstudio.render._head_view import (
+    SKIN_RGB,
     render_camera_view,
     render_head_view,
     seen_surface,
     studio_camera,
+)
+from smpstudio.render._pattern_figures import (
+    CLOSE_UP_PX_PER_MM,
+    density_heat_map,
+    hairline_close_up,
+    pair_correlation_plot,
 )
 from smpstudio.render._preview import (
     MIN_VISIBLE_DIAMETER_PX,
@@ -27,15 +34,20 @@ from smpstudio.render._preview import (
 from smpstudio.render._stencil_pdf import SCALE_BAR_MM, design_stencil_pdf
 
 __all__ = [
+    "CLOSE_UP_PX_PER_MM",
     "DRAWN_ZONE_RGB",
     "GRID_STEP_MM",
     "MIN_VISIBLE_DIAMETER_PX",
     "SCALE_BAR_MM",
+    "SKIN_RGB",
     "TURNTABLE_AZIMUTHS_DEG",
     "ZONE_RGB",
+    "density_heat_map",
     "design_overlay",
     "design_stencil_pdf",
     "design_turntable",
+    "hairline_close_up",
+    "pair_correlation_plot",
     "render_camera_view",
     "render_head_view",
     "render_preview",
