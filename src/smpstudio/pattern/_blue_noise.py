@@ -36,6 +36,7 @@ from smpstudio._typing import BoolArray, FloatArray, IntArray, PointsMM, UnitVec
 from smpstudio.pattern._kernels import (
     eliminate,
     face_adjacency,
+    face_frames,
     morton_keys,
     neighbour_lists,
     relax_active,
@@ -166,7 +167,7 @@ def relax_on_mesh(
     surface: tuple[FloatArray, FloatArray, UnitVectors, IntArray],
     *,
     schedule: tuple[tuple[float, int], ...] = RELAX_SCHEDULE,
-) -> tuple[PointsMM, IntArray]:
+) -> tuple[PointsMM, IntArray, bool]:
     """Push apart pairs closer than a share of their spacing, walking along the mesh.
 
     Parameters
@@ -188,6 +189,9 @@ def relax_on_mesh(
         Relaxed positions, on the mesh.
     face_index : (n,) ndarray of int
         The face each now lies on.
+    settled : bool
+        True when the last finishing pass found no pair closer than the finishing target
+        (walls can pin a pair in a strip narrower than a spacing).
     """
     moved = np.array(points_mm, dtype=np.float64, copy=True)
     anchor = moved.copy()
@@ -196,7 +200,7 @@ def relax_on_mesh(
     reach = spacing * NEIGHBOUR_SKIN
     normals = surface[2]
     if len(moved) < 2:
-        return moved, face
+        return moved, face, True
     for share, sweeps in schedule:
         done = 0
         while done < sweeps:
@@ -220,8 +224,8 @@ def relax_on_mesh(
             *surface,
         )
         if rounds == 0:
-            break
-    return moved, face
+            return moved, face, True
+    return moved, face, False
 
 
 def walk_frames(
@@ -249,28 +253,15 @@ def walk_frames(
         The face across the edge opposite each corner; -1 on the border, where more than
         two faces share the edge, or where the face across is degenerate.
     """
-    v = np.asarray(vertices_mm, dtype=np.float64)
-    f = np.asarray(faces, dtype=np.int64)
-    origin = v[f[:, 0]]
-    e1, e2 = v[f[:, 1]] - origin, v[f[:, 2]] - origin
-    g11, g12, g22 = (e1 * e1).sum(1), (e1 * e2).sum(1), (e2 * e2).sum(1)
-    det = g11 * g22 - g12 * g12
-    inv = np.where(det > 0, 1.0 / np.where(det > 0, det, 1.0), 0.0)
-    dual = np.stack(
-        [
-            (g22 * inv)[:, None] * e1 - (g12 * inv)[:, None] * e2,
-            (g11 * inv)[:, None] * e2 - (g12 * inv)[:, None] * e1,
-        ],
-        axis=1,
+    f = np.ascontiguousarray(faces, dtype=np.int64)
+    corners, dual, normal, double_area = face_frames(
+        np.ascontiguousarray(vertices_mm, dtype=np.float64), f
     )
-    normal = np.cross(e1, e2)
-    length = np.linalg.norm(normal, axis=1, keepdims=True)
-    normal = np.where(length > 0, normal / np.where(length > 0, length, 1.0), 0.0)
     adjacency = face_adjacency(f)
     # a walker never enters a degenerate face (no plane to move in): its edges are walls
-    degenerate = length[:, 0] <= DEGENERATE_AREA_MM2 * 2.0
-    adjacency[np.isin(adjacency, np.flatnonzero(degenerate))] = -1
-    return np.ascontiguousarray(v[f]), dual, normal, adjacency
+    degenerate = double_area <= DEGENERATE_AREA_MM2 * 2.0
+    adjacency[(adjacency >= 0) & degenerate[np.maximum(adjacency, 0)]] = -1
+    return corners, dual, normal, adjacency
 
 
 def blue_noise_on_mesh(
@@ -322,7 +313,11 @@ def blue_noise_on_mesh(
         raise ValueError("densities must be finite and ≥ 0")
     start, face = stratified_points(v[f], density, rng=rng)
     spacing = np.sqrt(HEXAGONAL_DENSITY_SPACING2 / density[face])
-    points, face = relax_on_mesh(start, face, spacing, walk_frames(v, f), schedule=schedule)
+    points, face, settled = relax_on_mesh(
+        start, face, spacing, walk_frames(v, f), schedule=schedule
+    )
+    if settled:
+        return BlueNoise(points, face, spacing)
     keep = ~crowded_points(points, spacing, FINISH_SHARE * FINISH_TRIGGER)
     return BlueNoise(points[keep], face[keep], spacing[keep])
 

@@ -437,22 +437,78 @@ def face_adjacency(faces):
     -1 on the border, or where more than two faces share the edge.
     """
     f = faces.shape[0]
-    base = faces.max() + 1
-    keys = np.zeros(3 * f, dtype=np.int64)
+    n_vertices = faces.max() + 1 if f else 0
+    # faces about each vertex, as CSR
+    start = np.zeros(n_vertices + 1, dtype=np.int64)
+    for t in range(f):
+        for k in range(3):
+            start[faces[t, k] + 1] += 1
+    for v in range(n_vertices):
+        start[v + 1] += start[v]
+    ring = np.zeros(3 * f, dtype=np.int64)
+    cursor = start[:-1].copy()
+    for t in range(f):
+        for k in range(3):
+            v = faces[t, k]
+            ring[cursor[v]] = t
+            cursor[v] += 1
+    adjacency = np.full((f, 3), -1, dtype=np.int64)
     for t in range(f):
         for k in range(3):
             a = faces[t, (k + 1) % 3]
             b = faces[t, (k + 2) % 3]
-            keys[3 * t + k] = min(a, b) * base + max(a, b)
-    order = np.argsort(keys)
-    adjacency = np.full(3 * f, -1, dtype=np.int64)
-    e = 0
-    while e < 3 * f:
-        end = e + 1
-        while end < 3 * f and keys[order[end]] == keys[order[e]]:
-            end += 1
-        if end - e == 2:
-            adjacency[order[e]] = order[e + 1] // 3
-            adjacency[order[e + 1]] = order[e] // 3
-        e = end
-    return adjacency.reshape(f, 3)
+            other = -1
+            shared = 0
+            for e in range(start[a], start[a + 1]):
+                u = ring[e]
+                if u != t and (faces[u, 0] == b or faces[u, 1] == b or faces[u, 2] == b):
+                    other = u
+                    shared += 1
+            if shared == 1:
+                adjacency[t, k] = other
+    return adjacency
+
+
+@numba.njit(cache=True)
+def face_frames(vertices, faces):
+    """Each face's corners, dual vectors, unit normal and twice its area.
+
+    The dual vectors give the barycentric weights of corners 1 and 2 as dot products with
+    p − corner 0; a degenerate face has zero duals and a zero normal.
+    """
+    f = faces.shape[0]
+    corners = np.zeros((f, 3, 3))
+    dual = np.zeros((f, 2, 3))
+    normals = np.zeros((f, 3))
+    double_area = np.zeros(f)
+    for t in range(f):
+        for k in range(3):
+            for d in range(3):
+                corners[t, k, d] = vertices[faces[t, k], d]
+        ax = corners[t, 1, 0] - corners[t, 0, 0]
+        ay = corners[t, 1, 1] - corners[t, 0, 1]
+        az = corners[t, 1, 2] - corners[t, 0, 2]
+        bx = corners[t, 2, 0] - corners[t, 0, 0]
+        by = corners[t, 2, 1] - corners[t, 0, 1]
+        bz = corners[t, 2, 2] - corners[t, 0, 2]
+        g11 = ax * ax + ay * ay + az * az
+        g12 = ax * bx + ay * by + az * bz
+        g22 = bx * bx + by * by + bz * bz
+        det = g11 * g22 - g12 * g12
+        if det > 0.0:
+            dual[t, 0, 0] = (g22 * ax - g12 * bx) / det
+            dual[t, 0, 1] = (g22 * ay - g12 * by) / det
+            dual[t, 0, 2] = (g22 * az - g12 * bz) / det
+            dual[t, 1, 0] = (g11 * bx - g12 * ax) / det
+            dual[t, 1, 1] = (g11 * by - g12 * ay) / det
+            dual[t, 1, 2] = (g11 * bz - g12 * az) / det
+        nx = ay * bz - az * by
+        ny = az * bx - ax * bz
+        nz = ax * by - ay * bx
+        length = np.sqrt(nx * nx + ny * ny + nz * nz)
+        double_area[t] = length
+        if length > 0.0:
+            normals[t, 0] = nx / length
+            normals[t, 1] = ny / length
+            normals[t, 2] = nz / length
+    return corners, dual, normals, double_area

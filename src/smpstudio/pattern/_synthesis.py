@@ -54,6 +54,9 @@ FOLD_ANGLE_DEG = 60.0
 SNAP_TOLERANCE = 1e-6
 """An impression beyond its face by this share of the face's size is put back on the surface."""
 
+SAMPLES_PER_FACE = 16
+"""Density-map samples per scalp face (the design's quadrature)."""
+
 _OUTLINE_STEP_MM = 0.1
 """Spacing of the points an exclusion's outline is sampled at to measure the margin."""
 
@@ -144,6 +147,9 @@ class DensityMap:
         Mean impressions per unit (1 for the strays).
     ahead_of_line : (m,) ndarray of bool
         Where the stray units ahead of the hairline may go.
+    walkable_faces : (f,) ndarray of bool
+        Head faces an impression may lie on: the scalp away from folds
+        (:func:`near_folds`).
     """
 
     points_mm: PointsMM
@@ -153,6 +159,7 @@ class DensityMap:
     fu_density_per_cm2: FloatArray
     impressions_per_fu: FloatArray
     ahead_of_line: BoolArray
+    walkable_faces: BoolArray
 
     def face_density_per_mm2(self, face_count: int) -> FloatArray:
         """Mean follicular units per mm² of each head face (0 off the scalp)."""
@@ -242,13 +249,14 @@ def fu_density_map(
         fu_density[ahead] = (
             band[0].density_per_cm2 * DEFAULTS["hairline_stray_density_fraction"].value
         )
-    fu_density[near_folds(head)[face_index]] = 0.0
+    walkable = head.scalp_faces & ~near_folds(head)
+    fu_density[~walkable[face_index]] = 0.0
     margin = DEFAULTS["exclusion_margin_mm"].value
     for drawn in (z for z in design.zones if z.kind == "exclusion"):
         assert drawn.outline_mm is not None
         near = _distance_to_polyline_mm(points, drawn.outline_mm) < margin
         fu_density[near | inside_outline(chart, drawn.outline_mm, points)] = 0.0
-    return DensityMap(points, face_index, area, zone, fu_density, per_fu, ahead)
+    return DensityMap(points, face_index, area, zone, fu_density, per_fu, ahead, walkable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +276,8 @@ class FollicularUnits:
         Design zone of each unit.
     impressions_per_fu : (n,) ndarray of float
         The mean impressions per unit of the map where each lies.
+    walkable_faces : (f,) ndarray of bool
+        Head faces their impressions may lie on (the map's).
     """
 
     centres_mm: PointsMM
@@ -275,24 +285,22 @@ class FollicularUnits:
     spacing_mm: FloatArray
     zone_id: IntArray
     impressions_per_fu: FloatArray
+    walkable_faces: BoolArray
 
 
 def _nearest_sample(density_map: DensityMap, face_index: IntArray, points_mm: PointsMM) -> IntArray:
     """Index of the map sample nearest each point among those of its face that ask for units.
 
-    A face at the treated area's edge is partly outside it.
+    A face at the treated area's edge is partly outside it. The samples of a face are
+    consecutive (:func:`smpstudio.design.scalp_quadrature`).
     """
-    per_face = np.bincount(density_map.face_index).max()
     first = np.searchsorted(density_map.face_index, face_index)
-    best = np.full(len(points_mm), np.inf)
-    which = first.copy()
-    for k in range(per_face):
-        at = np.minimum(first + k, len(density_map.face_index) - 1)
-        same = (density_map.face_index[at] == face_index) & (density_map.fu_density_per_cm2[at] > 0)
-        d = np.linalg.norm(density_map.points_mm[at] - points_mm, axis=1)
-        better = same & (d < best)
-        best[better], which[better] = d[better], at[better]
-    return which
+    at = np.minimum(first[:, None] + np.arange(SAMPLES_PER_FACE), len(density_map.face_index) - 1)
+    usable = (density_map.face_index[at] == face_index[:, None]) & (
+        density_map.fu_density_per_cm2[at] > 0
+    )
+    d = np.linalg.norm(density_map.points_mm[at] - points_mm[:, None], axis=2)
+    return np.asarray(at[np.arange(len(at)), np.argmin(np.where(usable, d, np.inf), axis=1)])
 
 
 def follicular_units(
@@ -335,6 +343,7 @@ def follicular_units(
         noise.spacing_mm[order],
         density_map.zone_id[sample],
         density_map.impressions_per_fu[sample],
+        density_map.walkable_faces,
     )
 
 
@@ -525,7 +534,7 @@ def impressions_of_units(
     unit = np.repeat(np.arange(len(counts)), counts)
     # walk on the scalp only, away from folds (walls at both): the device may only treat
     # the scalp, and needs one approach direction
-    scalp = np.flatnonzero(head.scalp_faces & ~near_folds(head))
+    scalp = np.flatnonzero(units.walkable_faces)
     frames = walk_frames(head.vertices_mm, head.faces[scalp])
     points, local = _walk_offsets(head, units, unit, offsets, scalp, frames)
     # where the surface folds sharply (a scan's seams) a unit comes out squeezed: turn its
