@@ -35,6 +35,7 @@ from smpstudio.design import default_design
 from smpstudio.domain import ANSUR_MALE
 from smpstudio.head import head_from_scan, load_scan, mm_per_unit_for_head_breadth, sample_triangles
 from smpstudio.pattern import (
+    BlueNoise,
     DensityMap,
     blue_noise_on_mesh,
     follicular_units,
@@ -43,7 +44,6 @@ from smpstudio.pattern import (
     impressions_of_units,
     progressive_order,
 )
-from smpstudio.pattern._blue_noise import BlueNoise
 
 ROOT = Path(__file__).resolve().parents[1]
 SCAN = ROOT / "tests" / "data" / "meshes" / "LeePerrySmith.glb"
