@@ -827,7 +827,7 @@ def _write_pattern_pictures(
     write_bytes_atomic(folder / "statistics.json", text.encode("utf-8"))
     heat = density_heat_map(plan.head, plan.design, units.centres_mm, chart)
     write_bytes_atomic(folder / "density.png", _png_bytes(heat))
-    close_up = hairline_close_up(plan.head, plan.design, plan.pattern, _skin_rgb(plan))
+    close_up = hairline_close_up(plan.head, plan.design, plan.pattern, _skin_rgb(plan), chart=chart)
     write_bytes_atomic(folder / "hairline-closeup.png", _png_bytes(close_up))
     plot = pair_correlation_plot(
         report.edges,

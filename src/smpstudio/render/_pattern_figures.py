@@ -121,6 +121,8 @@ def hairline_close_up(
     design: Design,
     pattern: Pattern,
     skin_rgb: tuple[int, int, int],
+    *,
+    chart: ScalpChart | None = None,
 ) -> ImageRGB:
     """The impressions about the hairline's mid-frontal point, drawn at true size.
 
@@ -134,6 +136,8 @@ def hairline_close_up(
         The impressions.
     skin_rgb : tuple of int
         The client's skin colour (sRGB), the background.
+    chart : ScalpChart, optional
+        The head's scalp chart, if already computed (the hairline is drawn in it).
 
     Returns
     -------
@@ -169,7 +173,7 @@ def hairline_close_up(
     alpha = (PIGMENT_OPACITY * cover)[:, :, None]
     image = image * (1 - alpha) + np.asarray(PIGMENT_RGB, float) * alpha
     out = np.clip(np.round(image), 0, 255).astype(np.uint8)
-    line = to_px(hairline_curve_mm(head, design))
+    line = to_px(hairline_curve_mm(head, design, chart=chart))
     overlay = out.copy()
     cv2.polylines(
         overlay, [np.round(line).astype(np.int32)], False, (255, 255, 255), 1, cv2.LINE_AA
