@@ -1,5 +1,6 @@
 """The ``smp`` command: one sub-command per pipeline stage, plus ``plan`` for all of them."""
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from smpstudio.design import (
 from smpstudio.errors import SMPError
 from smpstudio.head import MM_PER_UNIT, ScalpChart, scalp_chart
 from smpstudio.pattern import PatternReport
+from smpstudio.sessions import screen as screen_answers
 
 app = typer.Typer(
     help=(
@@ -140,10 +142,27 @@ def _summary(plan: Plan, out_dir: Path) -> None:
     if plan.pattern is not None:
         _out.print(f"impressions: {len(plan.pattern)}")
     for s in plan.sessions:
+        when = (
+            f"{s.date_window[0]} – {s.date_window[1]}"
+            if s.date_window
+            else f"day {s.day_window[0]}–{s.day_window[1]}"
+        )
+        shade = (
+            f", {s.pigment_id} (lot {s.pigment_lot or 'none good then'}), healed ΔE00 "
+            f"{s.delta_e00:.1f} to a shaved hair"
+            if s.pigment_id is not None and s.delta_e00 is not None
+            else ""
+        )
         _out.print(
-            f"session {s.index + 1}: {s.impression_count} impressions, day {s.day_window[0]}–"
-            f"{s.day_window[1]}, {s.estimated_hours[0]:.1f}–{s.estimated_hours[1]:.1f} h, "
-            f"dilution {s.dilution_water_parts:g}:1"
+            f"session {s.index + 1}: {s.impression_count} impressions "
+            f"({100 * s.cumulative_fraction:.0f} % placed after it), {when}, "
+            f"{s.estimated_hours[0]:.1f}–{s.estimated_hours[1]:.1f} h, dilution "
+            f"{s.dilution_water_parts:g}:1{shade}",
+            highlight=False,
+        )
+    for t in plan.touch_ups:
+        _out.print(
+            f"touch-up {t.date}: {len(t.impression_ids)} impressions ({t.reason})", highlight=False
         )
     unsourced = workflow.unsourced_defaults(plan)
     if unsourced:
@@ -403,7 +422,7 @@ def _print_midline_height(plan: Plan, chart: ScalpChart, note: str = "") -> None
     )
 
 
-def _named_values(pairs: list[str] | None, option: str) -> dict[str, float]:
+def _named_values(pairs: list[str] | None, option: str, what: str = "ZONE") -> dict[str, float]:
     values = {}
     for pair in pairs or []:
         name, sep, text = pair.rpartition("=")
@@ -412,7 +431,7 @@ def _named_values(pairs: list[str] | None, option: str) -> dict[str, float]:
         except ValueError:
             name = ""
         if not sep or not name:
-            raise typer.BadParameter(f"expected ZONE=NUMBER, got {pair!r}", param_hint=option)
+            raise typer.BadParameter(f"expected {what}=NUMBER, got {pair!r}", param_hint=option)
     return values
 
 
@@ -522,15 +541,148 @@ def _print_pattern(report: PatternReport, plan_dir: Path) -> None:
         _out.print(f"pattern: {plan_dir / 'pattern' / name}", highlight=False)
 
 
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"expected a date YYYY-MM-DD, got {text!r}", param_hint=option
+        ) from None
+
+
+def _lab(text: str | None, option: str) -> tuple[float, float, float] | None:
+    if text is None:
+        return None
+    try:
+        lab, a, b = (float(c) for c in text.split(","))
+    except ValueError:
+        raise typer.BadParameter(
+            f"expected L,a,b (CIELAB), got {text!r}", param_hint=option
+        ) from None
+    if not 0 <= lab <= 100:
+        raise typer.BadParameter(f"L* must be 0–100, got {lab:g}", param_hint=option)
+    return lab, a, b
+
+
+CatalogueOption = Annotated[
+    Path | None,
+    typer.Option(help="Pigment catalogue JSON (default: the example catalogue shipped)."),
+]
+
+
 @app.command()
 def sessions(
     plan_dir: PlanDir,
-    count: Annotated[int | None, typer.Option(min=1, max=7, help="Number of sessions.")] = None,
+    count: Annotated[
+        int | None, typer.Option(min=1, max=7, help="Number of sessions (2–4 usual).")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option(help="Date of session 1, YYYY-MM-DD (default today).")
+    ] = None,
+    catalogue: CatalogueOption = None,
+    hair_lab: Annotated[
+        str | None, typer.Option(help="Client's hair colour L,a,b where the photos lack it.")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="NAME=VALUE: edit a named default of this stage (repeatable)."),
+    ] = None,
 ) -> None:
-    """Split the impressions into sessions."""
+    """Split into sessions, choose shades, write schedule, aftercare and forecast."""
     with _exit_on_error():
-        plan = workflow.run_sessions(plan_dir, session_count=count)
+        plan = workflow.run_sessions(
+            plan_dir,
+            session_count=count,
+            start=_date(start, "--start") or dt.date.today(),
+            catalogue=catalogue,
+            hair_lab=_lab(hair_lab, "--hair-lab"),
+            edits=_named_values(set_, "--set", "NAME"),
+        )
     _summary(plan, plan_dir)
+    _print_session_files(plan_dir)
+
+
+def _print_session_files(plan_dir: Path) -> None:
+    doc = json.loads((plan_dir / "sessions" / "sessions.json").read_text())
+    for item in doc["touch_up_forecast"]:
+        when = f", around {item['date']}" if item["date"] else ""
+        years = (
+            "not within 30 years" if item["years"] is None else f"after {item['years']:.1f} years"
+        )
+        _out.print(f"touch-up forecast, {item['sun']}: {years}{when}", highlight=False)
+    for name in ("sessions.json", "shade-and-fading.png", "aftercare.txt", "aftercare.ics"):
+        if (plan_dir / "sessions" / name).is_file():
+            _out.print(f"sessions: {plan_dir / 'sessions' / name}", highlight=False)
+
+
+@app.command("follow-up")
+def follow_up(
+    plan_dir: PlanDir,
+    photo: Annotated[Path, typer.Argument(help="Frontal follow-up photo of the healed dots.")],
+    date: Annotated[str, typer.Option(help="Day the photo was taken, YYYY-MM-DD.")],
+    sessions_done: Annotated[int, typer.Option(min=1, help="Sessions done and healed.")] = 1,
+    catalogue: CatalogueOption = None,
+) -> None:
+    """Measure healed sessions on a follow-up photo; revise the remaining sessions."""
+    with _exit_on_error():
+        plan = workflow.run_follow_up(
+            plan_dir,
+            photo,
+            date=_date(date, "--date") or dt.date.today(),
+            sessions_done=sessions_done,
+            catalogue=catalogue,
+        )
+    revision = plan.revisions[-1]
+    _out.print(
+        f"measured {revision.impressions_measured} impressions; {revision.seen_share:.0%} of "
+        "their units show",
+        highlight=False,
+    )
+    for change in revision.changes:
+        _out.print(f"  - {change}", highlight=False)
+    _summary(plan, plan_dir)
+
+
+@app.command("touch-up")
+def touch_up(
+    plan_dir: PlanDir,
+    date: Annotated[str, typer.Option(help="Planned day, YYYY-MM-DD.")],
+    zone: Annotated[str | None, typer.Option(help="Only this design zone.")] = None,
+    catalogue: CatalogueOption = None,
+) -> None:
+    """Plan a touch-up of existing impressions (the sessions stay as they are)."""
+    with _exit_on_error():
+        plan = workflow.run_touch_up(
+            plan_dir, date=_date(date, "--date") or dt.date.today(), zone=zone, catalogue=catalogue
+        )
+    t = plan.touch_ups[-1]
+    _out.print(
+        f"touch-up on {t.date}: {len(t.impression_ids)} impressions, "
+        f"{t.pigment_id or 'default pigment'} lot {t.pigment_lot or 'none good on that day'}, "
+        f"dilution {t.dilution_water_parts:g}:1",
+        highlight=False,
+    )
+
+
+@app.command()
+def screen(
+    answers: Annotated[Path, typer.Argument(help="Questionnaire answers (JSON).")],
+    on: Annotated[str | None, typer.Option(help="Day of the screen (default today).")] = None,
+) -> None:
+    """Suitability screen: proceed, wait until a date, or refer to a physician."""
+    with _exit_on_error():
+        result = screen_answers(
+            workflow.read_questionnaire(answers), today=_date(on, "--on") or dt.date.today()
+        )
+    until = f" until {result.wait_until.isoformat()}" if result.wait_until else ""
+    _out.print(f"decision: {result.decision}{until}", highlight=False)
+    for f in result.findings:
+        when = f" (until {f.until.isoformat()})" if f.until else ""
+        _out.print(f"  - {f.decision}{when}: {f.reason} [{f.source}]", highlight=False)
+    if not result.findings:
+        _out.print("  no answer calls for a wait or a referral", highlight=False)
 
 
 @app.command()
@@ -568,6 +720,9 @@ def plan(
     seed: Annotated[int, typer.Option(min=0, help="Same seed, bit-identical outputs.")] = 0,
     sex: SexOption = "male",
     view: ViewOption = None,
+    start: Annotated[
+        str | None, typer.Option(help="Date of session 1, YYYY-MM-DD (default today).")
+    ] = None,
 ) -> None:
     """Run every stage: photos in; plan, previews and device programs out."""
     kinds = _view_kinds(view)
@@ -587,13 +742,20 @@ def plan(
             progress.update(task, description=f"{stage}", advance=0 if stage == "analyse" else 1)
 
         result = workflow.run_plan(
-            photos_dir, out, seed=seed, sex=sex, on_stage=on_stage, view_kinds=kinds
+            photos_dir,
+            out,
+            seed=seed,
+            sex=sex,
+            on_stage=on_stage,
+            view_kinds=kinds,
+            start=_date(start, "--start") or dt.date.today(),
         )
     _summary(result, out)
     for folder, label in (
         ("analysis", "analysis"),
         ("head", "head"),
         ("pattern", "pattern"),
+        ("sessions", "sessions"),
         ("preview", "preview"),
         ("programs", "program"),
     ):

@@ -578,6 +578,202 @@ DEFAULTS: dict[str, Default] = {
             "domain.md §2.2 (upper end of trainer settings; deeper risks blow-out, §5.8)",
             "largest depth setting the safety check accepts",
         ),
+        _d(
+            "session_min_spacing_mm",
+            0.8,
+            "mm",
+            None,
+            "smallest spacing between impressions of different follicular units in one session "
+            "(over-saturating one spot in one session risks blow-out, §5.8); a unit closer to "
+            "an earlier unit of its session waits for the next session",
+        ),
+        _d(
+            "session_setup_hours",
+            0.25,
+            "h",
+            None,
+            "set-up and clean-up time added to every session's duration",
+        ),
+        _d(
+            "first_session_design_hours",
+            1.0,
+            "h",
+            "domain.md §5.3 (first session longest, [SMPHairCreations]); amount unsourced",
+            "drawing and agreeing the hairline, added to session 1",
+        ),
+        # --- pigment optics (domain.md §6; no quantitative source: §6.4, §11) -------------
+        _d(
+            "pigment_retained_fraction",
+            0.67,
+            "fraction",
+            "domain.md §6.1 [Baumler2015] (about one-third leaves the skin within weeks)",
+            "share of the implanted pigment still in the dermis once healed",
+        ),
+        _d(
+            "pigment_stock_optical_depth",
+            40.0,
+            "1",
+            None,
+            "optical depth of a dot's pigment at stock strength; a dilution of w:1 divides "
+            "it by 1 + w (sets how dark a dilution heals)",
+        ),
+        _d(
+            "epidermal_veil_fraction",
+            0.30,
+            "fraction",
+            None,
+            "share of light the healed skin above the pigment returns before reaching it, at "
+            "550 nm (why healed dots read lighter than fresh ones, §5.4, §6.4)",
+        ),
+        _d(
+            "veil_wavelength_exponent",
+            1.0,
+            "1",
+            None,
+            "the veil grows as (550 nm / wavelength)^this: short wavelengths scatter more "
+            "above the pigment, the blue-grey shift of §6.2 (no quantitative source, §11)",
+        ),
+        _d(
+            "hair_section_path_ratio",
+            1.3,
+            "1",
+            None,
+            "a shaved hair seen end-on: light crosses this many times the melanin it crosses "
+            "seen side-on, so the section's reflectance is the hair's raised to this power",
+        ),
+        _d(
+            "healed_dot_shrink",
+            0.5,
+            "fraction",
+            "domain.md §5.2 [ProHair-Needles] (dots shrink about 50 % as they heal)",
+            "healed dot diameter over fresh dot diameter",
+        ),
+        _d(
+            "first_session_lightening_l",
+            5.0,
+            "L*",
+            "domain.md §5.4 (session 1 lightest, [SMPAus-Sessions]); amount unsourced",
+            "session 1 is diluted so that it heals this much lighter (L*) than the chosen shade",
+        ),
+        _d(
+            "max_dilution_water_parts",
+            30.0,
+            "water:pigment",
+            "domain.md §5.4 [Reddit-SMPchat] (20–30× water)",
+            "most water per part of pigment the shade search considers",
+        ),
+        # --- fading (domain.md §6.5; sources cover months, not years) ----------------------
+        _d(
+            "fade_rate_per_year",
+            0.132,
+            "1/year",
+            None,
+            "share of the remaining pigment lost per year at average sun, exponential; "
+            "calibrated so the reference shade is due a touch-up after the 4-year consensus "
+            "interval (§6.5) — the long-term model itself is unsourced",
+        ),
+        _d(
+            "sun_share_of_fading",
+            0.5,
+            "fraction",
+            None,
+            "share of the fading that sun causes at average exposure (§6.5 lists UV among "
+            "accelerants, with no rate)",
+        ),
+        _d(
+            "dot_spread_mm_per_year",
+            0.003,
+            "mm/year",
+            None,
+            "growth of a healed dot's diameter per year as pigment spreads",
+        ),
+        _d(
+            "touch_up_delta_e00",
+            3.0,
+            "ΔE00",
+            "domain.md §9 [MRI-Mouse] (ΔE00 < 3 treated as indistinguishable)",
+            "a touch-up is due once a dot differs this much from its healed colour",
+        ),
+        _d(
+            "touch_up_interval_years",
+            4.0,
+            "years",
+            "domain.md §6.5 (consensus range 2–6 y)",
+            "typical interval between touch-ups; the fading rate is calibrated to it",
+        ),
+        # --- aftercare (domain.md §7, clinic sheets, grade C) ------------------------------
+        _d(
+            "aftercare_dry_days",
+            4,
+            "days",
+            "domain.md §7 [SMPTrinity], [Browstoat] (dry 3–5 days)",
+            "days 0 to this − 1: keep the scalp dry, no washing, no sweating",
+        ),
+        _d(
+            "aftercare_razor_from_day",
+            7,
+            "day",
+            "domain.md §7 [SMPTrinity], [BladeCraft] (razor from day 7–10)",
+            "first day a razor may be used (electric foil shaver from the end of the dry days)",
+        ),
+        _d(
+            "aftercare_sweat_from_day",
+            7,
+            "day",
+            "domain.md §7 [SMPTrinity], [BladeCraft] (heavy sweat 7–10 days)",
+            "first day of normal showers, gym and heavy sweating",
+        ),
+        _d(
+            "aftercare_sun_days",
+            14,
+            "days",
+            "domain.md §7 [StudylibFR-SMP], [NewAgeSpa] (4–30 days; 14 chosen within the range)",
+            "days after a session to keep out of direct sun (hat), then SPF 30+",
+        ),
+        _d(
+            "aftercare_healing_days",
+            28,
+            "days",
+            "domain.md §5.7 [TherapeuticCuts] (true colour at ≈28 days)",
+            "days until a session has healed: no picking, no exfoliants until then",
+        ),
+        _d(
+            "aftercare_pool_days_after_final",
+            30,
+            "days",
+            "domain.md §7 [SMPTrinity], [BladeCraft] (20–30 days after the final session)",
+            "days after the final session without pools, sauna, steam or tanning beds",
+        ),
+        # --- suitability screening (domain.md §1.3) ----------------------------------------
+        _d(
+            "chemotherapy_wait_months",
+            12,
+            "months",
+            "domain.md §1.3 [ScalpAmplified] (~1 year; regrowth 3–10 months, [Mayo-Chemo])",
+            "wait after the last chemotherapy, and get the oncologist's clearance",
+        ),
+        _d(
+            "alopecia_areata_stable_months",
+            12,
+            "months",
+            "domain.md §1.3 [VancClinic]",
+            "alopecia areata pattern unchanged this long before SMP",
+        ),
+        _d(
+            "isotretinoin_wait_months",
+            6,
+            "months",
+            "domain.md §1.3 [Donovan-Iso] (package insert; a physician may override, "
+            "[Waldman2017])",
+            "wait after the last isotretinoin dose",
+        ),
+        _d(
+            "minimum_client_age_years",
+            18,
+            "years",
+            "domain.md §1.3 [Tukes], [NY-BodyArt]",
+            "youngest client age",
+        ),
         _d("needle_dwell_ms", 40.0, "ms", None, "time the needle stays at one impression"),
         _d(
             "min_impression_spacing_mm",

@@ -7,6 +7,7 @@ to do. Only ``cli.py`` maps them to exit codes.
 from pathlib import Path
 
 __all__ = [
+    "CatalogueError",
     "ImageReadError",
     "InputFolderError",
     "NoFaceFoundError",
@@ -106,3 +107,13 @@ class ProgramSafetyError(SMPError):
     def __init__(self, violations: list[str]) -> None:
         self.violations = violations
         super().__init__("device program failed its safety check:\n- " + "\n- ".join(violations))
+
+
+class CatalogueError(SMPError):
+    """A pigment catalogue cannot be read: malformed JSON, a wrong field, an unknown pigment."""
+
+    def __init__(self, path: Path, field: str, reason: str) -> None:
+        self.path = path
+        self.field = field
+        self.reason = reason
+        super().__init__(f"pigment catalogue {path}: field '{field}': {reason}")

@@ -6,6 +6,7 @@ A plan folder holds ``plan.json``, its array file, ``photos/`` (copies of the in
 """
 
 import dataclasses
+import datetime as dt
 import io
 import json
 import shutil
@@ -31,10 +32,12 @@ from smpstudio.analysis import (
     photo_focal,
     read_photo,
 )
+from smpstudio.client_text import client_facts_text
 from smpstudio.core import (
     PLAN_FILE_NAME,
     HeadModel,
     Plan,
+    TouchUp,
     View,
     load_plan,
     save_plan,
@@ -57,6 +60,7 @@ from smpstudio.domain import DEFAULTS, Sex
 from smpstudio.errors import (
     ImageReadError,
     InputFolderError,
+    PlanFormatError,
     PlanValidationError,
     StageOrderError,
 )
@@ -82,6 +86,18 @@ from smpstudio.pattern import (
     impressions_of_units,
     pattern_report,
 )
+from smpstudio.pigment import (
+    OPTICAL_DEFAULT_NAMES,
+    OpticalModel,
+    PigmentCatalogue,
+    Shade,
+    dilution_steps,
+    dot_diameter_mm,
+    dot_lab,
+    fading_delta_e,
+    load_catalogue,
+    touch_up_due_years,
+)
 from smpstudio.program import (
     build_program,
     check_program_safety,
@@ -97,22 +113,40 @@ from smpstudio.render import (
     pair_correlation_plot,
     render_preview,
     scalp_grid_overlay,
+    session_figure,
     turntable,
 )
-from smpstudio.sessions import split_sessions
+from smpstudio.sessions import (
+    Questionnaire,
+    SessionSettings,
+    aftercare_days,
+    aftercare_ics,
+    aftercare_instructions,
+    aftercare_text,
+    cumulative_shares,
+    measure_follow_up,
+    revise_sessions,
+    session_plans,
+    session_shades,
+    split_sessions,
+)
 
 __all__ = [
     "STAGES",
     "program_schema",
+    "read_questionnaire",
     "run_analyse",
     "run_design",
     "run_edit",
+    "run_follow_up",
     "run_head",
     "run_pattern",
     "run_plan",
     "run_preview",
     "run_program",
     "run_sessions",
+    "run_touch_up",
+    "session_document",
     "unsourced_defaults",
     "write_marker_sheet",
 ]
@@ -199,9 +233,30 @@ _STAGE_DEFAULTS: dict[str, tuple[str, ...]] = {
         "impressions_per_hour_high",
         "needle_diameter_mm",
         "needle_depth_setting_mm",
+        "session_min_spacing_mm",
+        "session_setup_hours",
+        "first_session_design_hours",
+        "pigment_retained_fraction",
+        "pigment_stock_optical_depth",
+        "epidermal_veil_fraction",
+        "veil_wavelength_exponent",
+        "hair_section_path_ratio",
+        "healed_dot_shrink",
+        "first_session_lightening_l",
+        "max_dilution_water_parts",
+        "fade_rate_per_year",
+        "sun_share_of_fading",
+        "dot_spread_mm_per_year",
+        "touch_up_delta_e00",
+        "aftercare_dry_days",
+        "aftercare_razor_from_day",
+        "aftercare_sweat_from_day",
+        "aftercare_sun_days",
+        "aftercare_healing_days",
+        "aftercare_pool_days_after_final",
     ),
 }
-_STAGE_SEED_KEYS = {"pattern": 4, "sessions": 5}
+_STAGE_SEED_KEYS = {"pattern": 4}
 
 
 def _rng(plan: Plan, stage: str) -> np.random.Generator:
@@ -216,7 +271,7 @@ def _with_defaults(plan: Plan, stage: str, **changes: object) -> Plan:
 _STAGE_OUTPUTS = (
     ("design", ("design/*.png", "design/design.pdf")),
     ("pattern", ("pattern/*.png", "pattern/statistics.json")),
-    ("sessions", ()),
+    ("sessions", ("sessions/*.png", "sessions/*.json", "sessions/*.txt", "sessions/*.ics")),
     ("preview", ("preview/*.png",)),
     ("program", ("programs/session-*.json",)),
 )
@@ -253,13 +308,15 @@ def unsourced_defaults(plan: Plan) -> list[str]:
     Returns
     -------
     list of str
-        ``"name = value unit (note)"`` for every default without a published source.
+        ``"name = value unit (note)"`` for every default without a published source, with
+        the practitioner's value where it was edited.
     """
     lines = []
     for name in plan.defaults_used:
         d = DEFAULTS[name]
         if d.is_unsourced:
-            lines.append(f"{d.name} = {d.value:g} {d.unit} ({d.note})")
+            edited = " (edited)" if name in plan.edited_defaults else ""
+            lines.append(f"{d.name} = {plan.default_value(name):g} {d.unit}{edited} ({d.note})")
     return lines
 
 
@@ -836,31 +893,470 @@ def _write_pattern_pictures(
     write_bytes_atomic(folder / "pair-correlation.png", _png_bytes(plot))
 
 
-def run_sessions(out_dir: Path, *, session_count: int | None = None) -> Plan:
-    """Split the impressions into sessions.
+def run_sessions(
+    out_dir: Path,
+    *,
+    session_count: int | None = None,
+    start: dt.date | None = None,
+    catalogue: Path | None = None,
+    hair_lab: tuple[float, float, float] | None = None,
+    edits: Mapping[str, float] | None = None,
+) -> Plan:
+    """Split the impressions into sessions, choose the shades, write schedule and aftercare.
 
     Parameters
     ----------
     out_dir : Path
         Plan folder after ``pattern``.
     session_count : int, optional
-        Number of sessions (default ``session_count`` from the domain defaults).
+        Number of sessions, 1–7 (default ``session_count``; the protocol is 2–4).
+    start : datetime.date, optional
+        Date of session 1: gives date windows, pigment lots and the aftercare calendar.
+    catalogue : Path, optional
+        Pigment catalogue file (default: the example catalogue in the package).
+    hair_lab : tuple of float, optional
+        The client's hair colour, CIELAB, where the photos did not measure it (or to
+        override them).
+    edits : mapping of str to float, optional
+        Named defaults of this stage to change for this client (kept in the plan).
 
     Returns
     -------
     Plan
-        The updated plan, also written.
+        The updated plan, also written, with ``sessions/sessions.json``,
+        ``sessions/shade-and-fading.png`` and, with a start date, ``sessions/aftercare.txt``
+        and ``sessions/aftercare.ics``.
+
+    Raises
+    ------
+    PlanValidationError
+        If an edit names a default that is not this stage's.
+    CatalogueError
+        If the catalogue cannot be read.
     """
     plan = _load_after(out_dir, "sessions", "pattern")
     assert plan.pattern is not None
-    count = session_count or int(DEFAULTS["session_count"].value)
-    pattern, sessions = split_sessions(
-        plan.pattern, session_count=count, rng=_rng(plan, "sessions")
+    plan = _with_edits(plan, "sessions", edits or {})
+    assert plan.pattern is not None
+    count = session_count or int(plan.default_value("session_count"))
+    if not 1 <= count <= 7:
+        raise PlanValidationError(f"session_count must be 1–7, got {count}")
+    pigments = load_catalogue(catalogue)
+    model = OpticalModel.from_defaults(plan.default_value)
+    settings = SessionSettings.from_defaults(plan.default_value)
+    shares = cumulative_shares(
+        count,
+        first_share=plan.default_value("first_session_share"),
+        second_share=plan.default_value("second_session_share"),
     )
-    plan = _with_defaults(plan, "sessions", pattern=pattern, sessions=sessions)
+    pattern = split_sessions(
+        plan.pattern, shares=shares, min_spacing_mm=plan.default_value("session_min_spacing_mm")
+    )
+    skin, hair = _client_colours(plan, hair_lab)
+    steps = dilution_steps(plan.default_value("max_dilution_water_parts"))
+    shades = (
+        None
+        if hair is None
+        else session_shades(
+            count, pigments, skin, hair, model, settings=settings, on=start, dilutions=steps
+        )
+    )
+    sessions = session_plans(
+        pattern, shades=shades, catalogue=pigments, start=start, settings=settings
+    )
+    plan = _with_defaults(
+        plan, "sessions", pattern=pattern, sessions=sessions, touch_ups=(), revisions=()
+    )
     save_plan(plan, out_dir)
     _remove_outputs_after(out_dir, "sessions")
+    _write_session_files(out_dir, plan, pigments, model)
     return plan
+
+
+def _with_edits(plan: Plan, stage: str, edits: Mapping[str, float]) -> Plan:
+    """The plan with some of a stage's named defaults edited (validated by name)."""
+    allowed = set(_STAGE_DEFAULTS[stage])
+    wrong = sorted(set(edits) - allowed)
+    if wrong:
+        raise PlanValidationError(
+            f"{', '.join(wrong)}: not a default of the {stage} stage; editable here: "
+            f"{', '.join(sorted(allowed))}"
+        )
+    if not edits:
+        return plan
+    return dataclasses.replace(plan, edited_defaults={**plan.edited_defaults, **edits})
+
+
+def _client_colours(
+    plan: Plan, hair_lab: tuple[float, float, float] | None
+) -> tuple[tuple[float, float, float], tuple[float, float, float] | None]:
+    """Skin colour (the first photo's) and hair colour (given, else the first measured)."""
+    if not plan.views:
+        raise PlanValidationError("the plan has no analysed photo, so no skin colour")
+    measured = [v.hair_lab for v in plan.views if v.hair_lab is not None]
+    return plan.views[0].skin_lab, hair_lab or (measured[0] if measured else None)
+
+
+def session_document(
+    plan: Plan, catalogue: PigmentCatalogue, model: OpticalModel
+) -> dict[str, object]:
+    """The session plan as a JSON-ready document (``sessions/sessions.json``).
+
+    Parameters
+    ----------
+    plan : Plan
+        A plan after ``sessions``.
+    catalogue : PigmentCatalogue
+        For pigment names, makers and stock colours.
+    model : OpticalModel
+        The dot model the shades were chosen with.
+
+    Returns
+    -------
+    dict
+        Sessions (counts, shares, spacing, shade, dilution, lot, needle, hours, windows),
+        the healed look of each session's dot (fresh and healed diameter and colour), the
+        fading table for 10 years, the touch-up forecast, touch-ups, revisions, the model's
+        parameters (each marked sourced or unsourced) and the client-facing facts.
+    """
+    assert plan.pattern is not None
+    skin = plan.views[0].skin_lab
+    years = np.arange(0, FADING_YEARS + 1, dtype=np.float64)
+    shrink = plan.default_value("healed_dot_shrink")
+    spread = plan.default_value("dot_spread_mm_per_year")
+    sessions = []
+    for s in plan.sessions:
+        rows = plan.pattern.session == s.index
+        healed_mm = float(np.median(plan.pattern.dot_diameter_mm[rows])) if rows.any() else None
+        entry: dict[str, object] = dataclasses.asdict(s)
+        if s.pigment_id is not None and healed_mm is not None:
+            pigment = catalogue.pigment(s.pigment_id)
+            entry["pigment"] = {"name": pigment.name, "maker": pigment.maker}
+            fresh = dot_lab(pigment.base_lab, s.dilution_water_parts, skin, model, healed=False)
+            faded = dot_lab(pigment.base_lab, s.dilution_water_parts, skin, model, years=years)
+            entry["look"] = {
+                "fresh": {
+                    "diameter_mm": round(
+                        float(dot_diameter_mm(healed_mm, healed=False, shrink=shrink)), 3
+                    ),
+                    "lab": [round(float(v), 2) for v in fresh],
+                },
+                "healed": {"diameter_mm": round(healed_mm, 3), "lab": list(s.healed_lab or ())},
+                "years": [
+                    {
+                        "year": int(y),
+                        "diameter_mm": round(
+                            float(dot_diameter_mm(healed_mm, years=y, spread_mm_per_year=spread)), 3
+                        ),
+                        "lab": [round(float(v), 2) for v in lab],
+                    }
+                    for y, lab in zip(years, faded, strict=True)
+                ],
+            }
+        sessions.append(entry)
+    return {
+        "format": "smpstudio.sessions",
+        "format_version": 1,
+        "sessions": sessions,
+        "touch_up_forecast": _touch_up_forecast(plan, catalogue, model),
+        "touch_ups": [
+            {
+                **{k: v for k, v in dataclasses.asdict(t).items() if k != "impression_ids"},
+                "impressions": len(t.impression_ids),
+            }
+            for t in plan.touch_ups
+        ],
+        "revisions": [dataclasses.asdict(r) for r in plan.revisions],
+        "model": {
+            field_name: {
+                "default": name,
+                "value": getattr(model, field_name),
+                "source": DEFAULTS[name].source or "unsourced",
+            }
+            for field_name, name in OPTICAL_DEFAULT_NAMES.items()
+        },
+        "client_facts": client_facts_text().splitlines(),
+    }
+
+
+FADING_YEARS = 10
+"""Years the fading table and figure cover."""
+SUN_EXPOSURES = {"little sun (0.5)": 0.5, "average sun (1)": 1.0, "much sun (2)": 2.0}
+"""Sun exposures the forecast shows, by label."""
+
+
+def _touch_up_forecast(
+    plan: Plan, catalogue: PigmentCatalogue, model: OpticalModel
+) -> list[dict[str, object]]:
+    """Touch-up due dates of the final session's shade, per sun exposure."""
+    final = plan.sessions[-1] if plan.sessions else None
+    if final is None or final.pigment_id is None or final.healed_lab is None:
+        return []
+    shade = Shade(
+        final.pigment_id,
+        final.dilution_water_parts,
+        final.healed_lab,
+        final.target_lab,
+        final.delta_e00,
+    )
+    base = catalogue.pigment(final.pigment_id).base_lab
+    healed_on = None
+    if final.date_window is not None:
+        healed_on = dt.date.fromisoformat(final.date_window[1]) + dt.timedelta(
+            days=int(plan.default_value("aftercare_healing_days"))
+        )
+    out = []
+    for label, sun in SUN_EXPOSURES.items():
+        due = touch_up_due_years(
+            shade,
+            base,
+            plan.views[0].skin_lab,
+            model,
+            sun_exposure=sun,
+            threshold_delta_e00=plan.default_value("touch_up_delta_e00"),
+        )
+        date = None
+        if due is not None and healed_on is not None:
+            date = (healed_on + dt.timedelta(days=round(365.25 * due))).isoformat()
+        out.append({"sun": label, "sun_exposure": sun, "years": due, "date": date})
+    return out
+
+
+def _write_session_files(
+    out_dir: Path, plan: Plan, catalogue: PigmentCatalogue, model: OpticalModel
+) -> None:
+    """Write ``sessions/``: the session plan, the figure, and the aftercare text and calendar."""
+    folder = out_dir / "sessions"
+    folder.mkdir(exist_ok=True)
+    for stale in ("aftercare.txt", "aftercare.ics"):
+        (folder / stale).unlink(missing_ok=True)
+    doc = session_document(plan, catalogue, model)
+    text = json.dumps(doc, indent=1, allow_nan=False, ensure_ascii=False) + "\n"
+    write_bytes_atomic(folder / "sessions.json", text.encode("utf-8"))
+    skin = plan.views[0].skin_lab
+    final = plan.sessions[-1]
+    fading: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    due: dict[str, float | None] = {}
+    if final.pigment_id is not None and final.healed_lab is not None:
+        shade = Shade(
+            final.pigment_id,
+            final.dilution_water_parts,
+            final.healed_lab,
+            final.target_lab,
+            final.delta_e00,
+        )
+        base = catalogue.pigment(final.pigment_id).base_lab
+        years = np.linspace(0.0, float(FADING_YEARS), 121)
+        for item in doc["touch_up_forecast"]:  # type: ignore[attr-defined]
+            label, sun = item["sun"], item["sun_exposure"]
+            fading[label] = (
+                years,
+                fading_delta_e(shade, base, skin, model, years, sun_exposure=sun),
+            )
+            due[label] = item["years"]
+    if not fading:
+        fading["no shade"] = (np.array([0.0, float(FADING_YEARS)]), np.zeros(2))
+    figure = session_figure(
+        plan.sessions,
+        skin,
+        fading,
+        threshold_delta_e00=plan.default_value("touch_up_delta_e00"),
+        due_years=due,
+    )
+    write_bytes_atomic(folder / "shade-and-fading.png", _png_bytes(figure))
+    if all(s.date_window is not None for s in plan.sessions):
+        windows = [
+            (dt.date.fromisoformat(s.date_window[0]), dt.date.fromisoformat(s.date_window[1]))
+            for s in plan.sessions
+            if s.date_window is not None
+        ]
+        days = aftercare_days(
+            [first for first, _ in windows], aftercare_instructions(plan.default_value)
+        )
+        header = (
+            "SMP aftercare. Dates assume each session on the first day of its window; if a "
+            "session moves, print this sheet again.\n\n"
+        )
+        sheet = header + client_facts_text() + "\n" + aftercare_text(days)
+        write_bytes_atomic(folder / "aftercare.txt", sheet.encode("utf-8"))
+        write_bytes_atomic(folder / "aftercare.ics", aftercare_ics(days, windows))
+
+
+def run_follow_up(
+    out_dir: Path,
+    photo: Path,
+    *,
+    date: dt.date,
+    sessions_done: int,
+    catalogue: Path | None = None,
+) -> Plan:
+    """Measure healed sessions on a follow-up photo and revise the remaining sessions.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Plan folder after ``sessions``.
+    photo : Path
+        A frontal follow-up photo (the face registers it to the head) that resolves the
+        healed dots.
+    date : datetime.date
+        Day the photo was taken.
+    sessions_done : int
+        Sessions done and healed when it was taken.
+    catalogue : Path, optional
+        Pigment catalogue (default: the example catalogue in the package).
+
+    Returns
+    -------
+    Plan
+        The plan with the remaining sessions' shades revised, a revision recorded and, where
+        units did not show, a re-pigment list for the next session; also written, with
+        ``sessions/`` refreshed and the photo copied to ``photos/follow-up-<date>``.
+
+    Raises
+    ------
+    ImageReadError, NoFaceFoundError
+        If the photo cannot be read or shows no face.
+    PlanValidationError
+        If the photo does not resolve the dots, or the sessions name no pigment.
+    """
+    plan = _load_after(out_dir, "follow-up", "sessions")
+    assert plan.pattern is not None and plan.head is not None
+    front = [v for v in plan.views if v.landmarks_px is not None and v.mm_per_px is not None]
+    if not front:
+        raise PlanValidationError("the plan has no frontal photo to take the face's scale from")
+    ref = front[0]
+    assert ref.landmarks_px is not None and ref.mm_per_px is not None
+    interpupillary = float(np.hypot(*(ref.landmarks_px[1] - ref.landmarks_px[0]))) * ref.mm_per_px
+    image, sha = read_photo(photo)
+    view = analyse_photo(
+        image,
+        name=f"follow-up-{date.isoformat()}",
+        image_file=f"photos/follow-up-{date.isoformat()}{photo.suffix.lower()}",
+        image_sha256=sha,
+        interpupillary_mm=interpupillary,
+        focal=photo_focal(photo, image.shape[1], image.shape[0]),
+        view_kind="front",
+    )
+    view = register_frontal_view(view, interpupillary_mm=interpupillary)
+    measurement = measure_follow_up(
+        image, view, plan.head, plan.pattern, sessions_done=sessions_done
+    )
+    pigments = load_catalogue(catalogue)
+    sessions, repeat, revision = revise_sessions(
+        plan.sessions,
+        plan.pattern,
+        measurement,
+        catalogue=pigments,
+        model=OpticalModel.from_defaults(plan.default_value),
+        sessions_done=sessions_done,
+        date=date,
+        view_name=view.name,
+        max_water_parts=plan.default_value("max_dilution_water_parts"),
+    )
+    plan = dataclasses.replace(
+        plan,
+        sessions=sessions,
+        touch_ups=plan.touch_ups + ((repeat,) if repeat is not None else ()),
+        revisions=(*plan.revisions, revision),
+    )
+    (out_dir / "photos").mkdir(exist_ok=True)
+    shutil.copyfile(photo, out_dir / view.image_file)
+    save_plan(plan, out_dir)
+    _remove_outputs_after(out_dir, "sessions")
+    _write_session_files(out_dir, plan, pigments, OpticalModel.from_defaults(plan.default_value))
+    return plan
+
+
+def run_touch_up(
+    out_dir: Path, *, date: dt.date, zone: str | None = None, catalogue: Path | None = None
+) -> Plan:
+    """Plan a touch-up: existing impressions pigmented again, the partition unchanged.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Plan folder after ``sessions``.
+    date : datetime.date
+        Planned day.
+    zone : str, optional
+        Only the impressions of this design zone (default all).
+    catalogue : Path, optional
+        Pigment catalogue, for a lot good on ``date``.
+
+    Returns
+    -------
+    Plan
+        The plan with one more touch-up (the final session's pigment and dilution), written.
+
+    Raises
+    ------
+    PlanValidationError
+        If the zone is unknown.
+    """
+    plan = _load_after(out_dir, "touch-up", "sessions")
+    assert plan.pattern is not None and plan.design is not None
+    rows = np.arange(len(plan.pattern))
+    if zone is not None:
+        ids = {z.name: z.zone_id for z in plan.design.zones}
+        if zone not in ids:
+            raise PlanValidationError(f"no zone '{zone}' in the design (has: {', '.join(ids)})")
+        rows = rows[plan.pattern.zone_id == ids[zone]]
+    final = plan.sessions[-1]
+    lot = None
+    if final.pigment_id is not None:
+        found = load_catalogue(catalogue).usable_lot(final.pigment_id, date)
+        lot = None if found is None else found.lot
+    touch_up = TouchUp(
+        date=date.isoformat(),
+        impression_ids=rows.astype(np.int64),
+        pigment_id=final.pigment_id,
+        pigment_lot=lot,
+        dilution_water_parts=final.dilution_water_parts,
+        reason="fading: touch-up" + ("" if zone is None else f" of zone {zone}"),
+    )
+    plan = dataclasses.replace(plan, touch_ups=(*plan.touch_ups, touch_up))
+    save_plan(plan, out_dir)
+    _write_session_files(
+        out_dir, plan, load_catalogue(catalogue), OpticalModel.from_defaults(plan.default_value)
+    )
+    return plan
+
+
+def read_questionnaire(path: Path) -> Questionnaire:
+    """Read a suitability questionnaire from JSON (field names of :class:`Questionnaire`).
+
+    Raises
+    ------
+    PlanFormatError
+        If the file is not JSON, names an unknown field, or holds a wrong value; the
+        message names the field.
+    """
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PlanFormatError(path, "<document>", f"not a readable JSON file: {exc}") from exc
+    if not isinstance(doc, dict):
+        raise PlanFormatError(path, "<document>", "must be a JSON object")
+    fields = {f.name: f for f in dataclasses.fields(Questionnaire)}
+    for name in doc:
+        if name not in fields:
+            raise PlanFormatError(path, name, f"unknown question; known: {', '.join(fields)}")
+    answers: dict[str, object] = {}
+    for name, value in doc.items():
+        try:
+            if name.endswith(("_ended", "_last_change", "_last_dose", "date_of_birth")):
+                answers[name] = None if value is None else dt.date.fromisoformat(value)
+            elif name in ("active_scalp_conditions", "medications"):
+                answers[name] = tuple(value)
+            else:
+                answers[name] = value
+        except (TypeError, ValueError) as exc:
+            raise PlanFormatError(path, name, str(exc)) from exc
+    try:
+        return Questionnaire(**answers)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise PlanFormatError(path, "<document>", str(exc)) from exc
 
 
 def _png_bytes(image: np.ndarray) -> bytes:
@@ -990,6 +1486,7 @@ def run_plan(
     on_stage: Callable[[str], None] | None = None,
     stages: Sequence[str] = STAGES,
     view_kinds: dict[str, str] | None = None,
+    start: dt.date | None = None,
 ) -> Plan:
     """Run every stage from photos to device programs.
 
@@ -1009,6 +1506,8 @@ def run_plan(
         Stages to run, in order (default all).
     view_kinds : dict of str to str, optional
         Declared view per photo name (see :func:`run_analyse`).
+    start : datetime.date, optional
+        Date of session 1 (see :func:`run_sessions`).
 
     Returns
     -------
@@ -1022,7 +1521,7 @@ def run_plan(
         "head": lambda: run_head(out_dir, sex=sex),
         "design": lambda: run_design(out_dir, sex=sex),
         "pattern": lambda: run_pattern(out_dir),
-        "sessions": lambda: run_sessions(out_dir),
+        "sessions": lambda: run_sessions(out_dir, start=start),
         "preview": lambda: run_preview(out_dir),
         "program": lambda: run_program(out_dir),
     }

@@ -28,7 +28,9 @@ from smpstudio.core._values import (
     HeadModel,
     Pattern,
     Plan,
+    Revision,
     SessionPlan,
+    TouchUp,
     View,
     Zone,
 )
@@ -37,7 +39,7 @@ from smpstudio.errors import PlanFormatError, PlanValidationError
 
 __all__ = ["PLAN_FILE_NAME", "PLAN_FORMAT_VERSION", "load_plan", "plan_schema", "save_plan"]
 
-PLAN_FORMAT_VERSION = 2
+PLAN_FORMAT_VERSION = 3
 """Format version written by this release."""
 PLAN_FILE_NAME = "plan.json"
 """Name of the plan document inside a plan folder."""
@@ -64,7 +66,17 @@ def _zones_get_kinds(doc: Document) -> Document:
     return doc
 
 
-MIGRATIONS: dict[int, Migration] = {1: _zones_get_kinds}
+def _sessions_get_shades(doc: Document) -> Document:
+    """Version 2 → 3: nothing to change; version 3 adds optional fields.
+
+    Each session may now name its pigment, lot, predicted and target colours, date window
+    and closest same-session spacing; the plan may hold touch-ups and revisions. A
+    version-2 plan has none of them: its sessions keep their default dilutions.
+    """
+    return doc
+
+
+MIGRATIONS: dict[int, Migration] = {1: _zones_get_kinds, 2: _sessions_get_shades}
 """``MIGRATIONS[v]`` turns a version-``v`` document into version ``v + 1``; each version
 has a corpus of plans under ``tests/data/plans/`` that must keep loading."""
 
@@ -158,9 +170,15 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
         "defaults_used": [
             {
                 "name": d.name,
-                "value": d.value,
+                "value": plan.default_value(d.name),
                 "unit": d.unit,
-                "source": d.source if d.source is not None else "unsourced",
+                "source": (
+                    f"edited by the practitioner (default {d.value:g})"
+                    if d.name in plan.edited_defaults
+                    else d.source
+                    if d.source is not None
+                    else "unsourced"
+                ),
             }
             for d in (DEFAULTS[name] for name in plan.defaults_used)
         ],
@@ -229,8 +247,45 @@ def _plan_document_and_arrays(plan: Plan) -> tuple[Document, dict[str, NDArray[A
                 "depth_setting_mm": s.depth_setting_mm,
                 "day_window": list(s.day_window),
                 "estimated_hours": list(s.estimated_hours),
+                "pigment_id": s.pigment_id,
+                "pigment_lot": s.pigment_lot,
+                "healed_lab": None if s.healed_lab is None else list(s.healed_lab),
+                "target_lab": None if s.target_lab is None else list(s.target_lab),
+                "delta_e00": s.delta_e00,
+                "date_window": None if s.date_window is None else list(s.date_window),
+                "min_spacing_mm": s.min_spacing_mm,
             }
             for s in plan.sessions
+        ]
+    if plan.edited_defaults:
+        doc["edited_defaults"] = dict(plan.edited_defaults)
+    if plan.touch_ups:
+        doc["touch_ups"] = []
+        for k, t in enumerate(plan.touch_ups):
+            arrays[f"touch_up{k}_ids"] = t.impression_ids
+            doc["touch_ups"].append(
+                {
+                    "date": t.date,
+                    "count": len(t.impression_ids),
+                    "pigment_id": t.pigment_id,
+                    "pigment_lot": t.pigment_lot,
+                    "dilution_water_parts": t.dilution_water_parts,
+                    "reason": t.reason,
+                }
+            )
+    if plan.revisions:
+        doc["revisions"] = [
+            {
+                "date": r.date,
+                "view": r.view,
+                "sessions_seen": r.sessions_seen,
+                "measured_lab": list(r.measured_lab),
+                "predicted_lab": list(r.predicted_lab),
+                "impressions_measured": r.impressions_measured,
+                "seen_share": r.seen_share,
+                "changes": list(r.changes),
+            }
+            for r in plan.revisions
         ]
     return doc, arrays
 
@@ -355,6 +410,10 @@ def _need(arrays: dict[str, NDArray[Any]], name: str, path: Path) -> NDArray[Any
     return arrays[name]
 
 
+def _lab_or_none(values: list[float] | None) -> tuple[float, float, float] | None:
+    return None if values is None else (values[0], values[1], values[2])
+
+
 def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path) -> Plan:
     views = []
     for i, v in enumerate(doc["views"]):
@@ -468,8 +527,51 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path
             depth_setting_mm=s["depth_setting_mm"],
             day_window=(s["day_window"][0], s["day_window"][1]),
             estimated_hours=(s["estimated_hours"][0], s["estimated_hours"][1]),
+            pigment_id=s.get("pigment_id"),
+            pigment_lot=s.get("pigment_lot"),
+            healed_lab=_lab_or_none(s.get("healed_lab")),
+            target_lab=_lab_or_none(s.get("target_lab")),
+            delta_e00=s.get("delta_e00"),
+            date_window=None if s.get("date_window") is None else tuple(s["date_window"]),
+            min_spacing_mm=s.get("min_spacing_mm"),
         )
         for s in doc.get("sessions", [])
+    )
+    touch_ups = []
+    for k, t in enumerate(doc.get("touch_ups", [])):
+        ids = _need(arrays, f"touch_up{k}_ids", array_path)
+        if len(ids) != t["count"]:
+            raise PlanFormatError(
+                array_path,
+                f"touch_ups[{k}].count",
+                f"plan says {t['count']} impressions, arrays hold {len(ids)}",
+            )
+        if pattern is None or (len(ids) and (ids.min() < 0 or ids.max() >= len(pattern))):
+            raise PlanFormatError(
+                array_path, f"touch_ups[{k}]", "names impressions the pattern does not have"
+            )
+        touch_ups.append(
+            TouchUp(
+                date=t["date"],
+                impression_ids=ids.astype(np.int64),
+                pigment_id=t["pigment_id"],
+                pigment_lot=t["pigment_lot"],
+                dilution_water_parts=t["dilution_water_parts"],
+                reason=t["reason"],
+            )
+        )
+    revisions = tuple(
+        Revision(
+            date=r["date"],
+            view=r["view"],
+            sessions_seen=r["sessions_seen"],
+            measured_lab=(r["measured_lab"][0], r["measured_lab"][1], r["measured_lab"][2]),
+            predicted_lab=(r["predicted_lab"][0], r["predicted_lab"][1], r["predicted_lab"][2]),
+            impressions_measured=r["impressions_measured"],
+            seen_share=r["seen_share"],
+            changes=tuple(r["changes"]),
+        )
+        for r in doc.get("revisions", [])
     )
     unknown = [d["name"] for d in doc["defaults_used"] if d["name"] not in DEFAULTS]
     if unknown:
@@ -481,6 +583,9 @@ def _build_plan(doc: Document, arrays: dict[str, NDArray[Any]], array_path: Path
         design=design,
         pattern=pattern,
         sessions=sessions,
+        touch_ups=tuple(touch_ups),
+        revisions=revisions,
+        edited_defaults=doc.get("edited_defaults", {}),
         defaults_used=tuple(d["name"] for d in doc["defaults_used"]),
         hair_coverage=tuple(
             HairCoverage(

@@ -9,6 +9,7 @@ import numpy as np
 from smpstudio._typing import BoolArray, FloatArray, IntArray, PointsMM, UnitVectors
 from smpstudio._validation import check_array, check_positive, frozen
 from smpstudio.core._frames import HEAD_FRAME, RigidTransform
+from smpstudio.domain import DEFAULTS
 from smpstudio.errors import PlanValidationError
 
 __all__ = [
@@ -19,7 +20,9 @@ __all__ = [
     "Pattern",
     "Plan",
     "Program",
+    "Revision",
     "SessionPlan",
+    "TouchUp",
     "View",
     "Zone",
 ]
@@ -530,6 +533,20 @@ class SessionPlan:
         Earliest and latest day of the session, counted from the first session (day 0).
     estimated_hours : tuple of float
         Low and high estimate of the session's duration, hours.
+    pigment_id : str or None
+        Catalogue id of the pigment (None: no shade chosen, the default dilutions apply).
+    pigment_lot : str or None
+        Lot to use (good through the window's last day); None where none is.
+    healed_lab : tuple of float or None
+        Predicted healed dot colour, CIELAB.
+    target_lab : tuple of float or None
+        Colour aimed at (a shaved hair's section), CIELAB.
+    delta_e00 : float or None
+        ΔE00 between ``healed_lab`` and ``target_lab``.
+    date_window : tuple of str or None
+        Earliest and latest date (ISO 8601), where the plan has a start date.
+    min_spacing_mm : float or None
+        Closest spacing between two of this session's impressions, millimetres.
     """
 
     index: int
@@ -540,6 +557,101 @@ class SessionPlan:
     depth_setting_mm: float
     day_window: tuple[int, int]
     estimated_hours: tuple[float, float]
+    pigment_id: str | None = None
+    pigment_lot: str | None = None
+    healed_lab: tuple[float, float, float] | None = None
+    target_lab: tuple[float, float, float] | None = None
+    delta_e00: float | None = None
+    date_window: tuple[str, str] | None = None
+    min_spacing_mm: float | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TouchUp:
+    """Existing impressions to pigment again, apart from the session partition.
+
+    Parameters
+    ----------
+    date : str
+        Planned date, ISO 8601.
+    impression_ids : (m,) ndarray of int
+        Rows of the pattern to pigment again (each at most once).
+    pigment_id : str or None
+        Catalogue id of the pigment.
+    pigment_lot : str or None
+        Lot to use.
+    dilution_water_parts : float
+        Dilution, water : pigment.
+    reason : str
+        Why (a follow-up that did not see them healed; fading after years).
+    """
+
+    date: str
+    impression_ids: IntArray = field(repr=False)
+    pigment_id: str | None
+    pigment_lot: str | None
+    dilution_water_parts: float
+    reason: str
+
+    def __post_init__(self) -> None:
+        ids = check_array("impression_ids", self.impression_ids, shape=(None,), dtype=np.int64)
+        if len(np.unique(ids)) != len(ids):
+            raise PlanValidationError("a touch-up lists an impression twice")
+        object.__setattr__(self, "impression_ids", frozen(ids))
+
+    def __eq__(self, other: object) -> bool:
+        """Field-wise equality, the ids compared element by element."""
+        if not isinstance(other, TouchUp):
+            return NotImplemented
+        return (
+            self.date,
+            self.pigment_id,
+            self.pigment_lot,
+            self.dilution_water_parts,
+            self.reason,
+        ) == (
+            other.date,
+            other.pigment_id,
+            other.pigment_lot,
+            other.dilution_water_parts,
+            other.reason,
+        ) and np.array_equal(self.impression_ids, other.impression_ids)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """What a follow-up photo measured and what the remaining sessions changed.
+
+    Parameters
+    ----------
+    date : str
+        Date of the follow-up photo, ISO 8601.
+    view : str
+        File name of the follow-up photo.
+    sessions_seen : int
+        Number of sessions done (and healed) when it was taken.
+    measured_lab : tuple of float
+        Healed dot colour measured on the photo, CIELAB.
+    predicted_lab : tuple of float
+        Healed dot colour the model predicted for those sessions, CIELAB.
+    impressions_measured : int
+        Impressions of the done sessions the photo shows well enough to measure.
+    seen_share : float
+        Share of them that show as a dot (0–1).
+    changes : tuple of str
+        Every change made to the remaining sessions, in words.
+    """
+
+    date: str
+    view: str
+    sessions_seen: int
+    measured_lab: tuple[float, float, float]
+    predicted_lab: tuple[float, float, float]
+    impressions_measured: int
+    seen_share: float
+    changes: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -593,6 +705,13 @@ class Plan:
         Names of the ``smpstudio.domain.DEFAULTS`` entries the plan relies on.
     hair_coverage : tuple of HairCoverage
         Hair coverage per scalp region, measured once the views are registered to the head.
+    touch_ups : tuple of TouchUp
+        Impressions to pigment again, outside the session partition.
+    revisions : tuple of Revision
+        Follow-up measurements and the changes they made, oldest first.
+    edited_defaults : Mapping of str to float
+        Named defaults the practitioner changed for this client, by name
+        (``smpstudio.domain.DEFAULTS``), with their values.
     """
 
     seed: int
@@ -603,6 +722,27 @@ class Plan:
     sessions: tuple[SessionPlan, ...] = ()
     defaults_used: tuple[str, ...] = ()
     hair_coverage: tuple[HairCoverage, ...] = ()
+    touch_ups: tuple[TouchUp, ...] = ()
+    revisions: tuple[Revision, ...] = ()
+    edited_defaults: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.edited_defaults) - set(DEFAULTS))
+        if unknown:
+            raise PlanValidationError(f"edited_defaults names unknown defaults: {unknown}")
+        object.__setattr__(
+            self, "edited_defaults", MappingProxyType(dict(sorted(self.edited_defaults.items())))
+        )
+
+    def default_value(self, name: str) -> float:
+        """A named default's value in this plan: the practitioner's edit, else the default.
+
+        Raises
+        ------
+        KeyError
+            If no default has this name.
+        """
+        return float(self.edited_defaults.get(name, DEFAULTS[name].value))
 
     @property
     def stages_done(self) -> tuple[str, ...]:

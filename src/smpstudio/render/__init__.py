@@ -31,6 +31,7 @@ from smpstudio.render._preview import (
     render_preview,
     visible_impressions,
 )
+from smpstudio.render._session_figures import session_figure
 from smpstudio.render._stencil_pdf import SCALE_BAR_MM, design_stencil_pdf
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "render_preview",
     "scalp_grid_overlay",
     "seen_surface",
+    "session_figure",
     "studio_camera",
     "turntable",
     "visible_impressions",
