@@ -6,4 +6,4 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
 .venv/bin/smp plan examples/d000616 --out out/d000616 --seed 1
-echo "outputs are in $(pwd)/out/d000616 (plan.json, analysis/, head/, design/, pattern/, preview/, programs/)"
+echo "outputs are in $(pwd)/out/d000616 (plan.json, analysis/, head/, design/, pattern/, sessions/, preview/, programs/)"

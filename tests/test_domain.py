@@ -70,7 +70,9 @@ def test_no_client_facing_text_makes_a_false_claim() -> None:
     ).stdout.split()
     offending = []
     for name in files:
-        if name.startswith("tests/"):
+        # tests quote the claims to test the scan; the vetted module states them negated
+        # (tests/test_client_text.py holds the package to the stricter rule)
+        if name.startswith("tests/") or name == "src/smpstudio/client_text.py":
             continue
         for line in (ROOT / name).read_text(errors="replace").splitlines():
             if MYTHS.search(line) and not NEGATION.search(line):

@@ -749,7 +749,8 @@ DEFAULTS: dict[str, Default] = {
             "chemotherapy_wait_months",
             12,
             "months",
-            "domain.md §1.3 [ScalpAmplified] (~1 year; regrowth 3–10 months, [Mayo-Chemo])",
+            "domain.md §1.3 [ScalpAmplified] (~1 year; hair returns 3–10 months after, "
+            "[Mayo-Chemo])",
             "wait after the last chemotherapy, and get the oncologist's clearance",
         ),
         _d(

@@ -124,6 +124,7 @@ from smpstudio.sessions import (
     aftercare_instructions,
     aftercare_text,
     cumulative_shares,
+    day_windows,
     measure_follow_up,
     revise_sessions,
     session_plans,
@@ -954,11 +955,14 @@ def run_sessions(
     )
     skin, hair = _client_colours(plan, hair_lab)
     steps = dilution_steps(plan.default_value("max_dilution_water_parts"))
+    last_day = (
+        None if start is None else start + dt.timedelta(days=day_windows(count, settings)[-1][1])
+    )
     shades = (
         None
         if hair is None
         else session_shades(
-            count, pigments, skin, hair, model, settings=settings, on=start, dilutions=steps
+            count, pigments, skin, hair, model, settings=settings, on=last_day, dilutions=steps
         )
     )
     sessions = session_plans(
@@ -1085,13 +1089,13 @@ SUN_EXPOSURES = {"little sun (0.5)": 0.5, "average sun (1)": 1.0, "much sun (2)"
 """Sun exposures the forecast shows, by label."""
 
 
-def _touch_up_forecast(
-    plan: Plan, catalogue: PigmentCatalogue, model: OpticalModel
-) -> list[dict[str, object]]:
-    """Touch-up due dates of the final session's shade, per sun exposure."""
+def _final_shade(
+    plan: Plan, catalogue: PigmentCatalogue
+) -> tuple[Shade, tuple[float, float, float]] | None:
+    """The final session's shade and its pigment's stock colour (None: no pigment chosen)."""
     final = plan.sessions[-1] if plan.sessions else None
     if final is None or final.pigment_id is None or final.healed_lab is None:
-        return []
+        return None
     shade = Shade(
         final.pigment_id,
         final.dilution_water_parts,
@@ -1099,10 +1103,21 @@ def _touch_up_forecast(
         final.target_lab,
         final.delta_e00,
     )
-    base = catalogue.pigment(final.pigment_id).base_lab
+    return shade, catalogue.pigment(final.pigment_id).base_lab
+
+
+def _touch_up_forecast(
+    plan: Plan, catalogue: PigmentCatalogue, model: OpticalModel
+) -> list[dict[str, object]]:
+    """Touch-up due dates of the final session's shade, per sun exposure."""
+    final = _final_shade(plan, catalogue)
+    if final is None:
+        return []
+    shade, base = final
+    last = plan.sessions[-1]
     healed_on = None
-    if final.date_window is not None:
-        healed_on = dt.date.fromisoformat(final.date_window[1]) + dt.timedelta(
+    if last.date_window is not None:
+        healed_on = dt.date.fromisoformat(last.date_window[1]) + dt.timedelta(
             days=int(plan.default_value("aftercare_healing_days"))
         )
     out = []
@@ -1134,18 +1149,11 @@ def _write_session_files(
     text = json.dumps(doc, indent=1, allow_nan=False, ensure_ascii=False) + "\n"
     write_bytes_atomic(folder / "sessions.json", text.encode("utf-8"))
     skin = plan.views[0].skin_lab
-    final = plan.sessions[-1]
     fading: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     due: dict[str, float | None] = {}
-    if final.pigment_id is not None and final.healed_lab is not None:
-        shade = Shade(
-            final.pigment_id,
-            final.dilution_water_parts,
-            final.healed_lab,
-            final.target_lab,
-            final.delta_e00,
-        )
-        base = catalogue.pigment(final.pigment_id).base_lab
+    final = _final_shade(plan, catalogue)
+    if final is not None:
+        shade, base = final
         years = np.linspace(0.0, float(FADING_YEARS), 121)
         for item in doc["touch_up_forecast"]:  # type: ignore[attr-defined]
             label, sun = item["sun"], item["sun_exposure"]
@@ -1249,6 +1257,7 @@ def run_follow_up(
         measurement,
         catalogue=pigments,
         model=OpticalModel.from_defaults(plan.default_value),
+        skin_lab=plan.views[0].skin_lab,
         sessions_done=sessions_done,
         date=date,
         view_name=view.name,

@@ -58,6 +58,7 @@ def test_every_corpus_plan_loads_and_validates() -> None:
     complete = load_plan(CORPUS / "v1" / "complete-low-density")
     assert complete.pattern is not None
     assert sorted(set(complete.pattern.session.tolist())) == [0, 1, 2]
+    assert complete.sessions[0].pigment_id is None  # version 1 had no shades
     # version 1 designs migrate to regions without outlines and no hair shares
     assert complete.design is not None and complete.design.hair_share is None
     assert {z.kind for z in complete.design.zones} == {"region"}
@@ -66,6 +67,41 @@ def test_every_corpus_plan_loads_and_validates() -> None:
     assert [z.kind for z in drawn.design.zones][-2:] == ["scar", "exclusion"]
     assert drawn.design.hair_share is not None
     assert drawn.design.hair_share.shape == (len(drawn.head.faces),)
+
+
+def test_version_3_round_trips_shades_touch_ups_revisions_and_edits(tmp_path: Path) -> None:
+    plan = load_plan(CORPUS / "v3" / "sessions-shades-touch-up")
+    assert plan.edited_defaults == {"epidermal_veil_fraction": 0.32}
+    assert plan.default_value("epidermal_veil_fraction") == 0.32
+    assert all(s.pigment_id and s.date_window and s.healed_lab for s in plan.sessions)
+    assert [len(t.impression_ids) for t in plan.touch_ups] == [1750, 4]
+    assert plan.revisions[0].sessions_seen == 1 and len(plan.revisions[0].changes) == 2
+    save_plan(plan, tmp_path)
+    again = load_plan(tmp_path)
+    assert again.sessions == plan.sessions
+    assert again.touch_ups == plan.touch_ups and again.revisions == plan.revisions
+    assert again.edited_defaults == plan.edited_defaults
+    doc = json.loads((tmp_path / "plan.json").read_text())
+    veil = [d for d in doc["defaults_used"] if d["name"] == "epidermal_veil_fraction"]
+    assert veil == [
+        {
+            "name": "epidermal_veil_fraction",
+            "value": 0.32,
+            "unit": "fraction",
+            "source": "edited by the practitioner (default 0.3)",
+        }
+    ]
+
+
+def test_wrong_touch_up_count_and_unknown_edited_default_are_refused(tmp_path: Path) -> None:
+    folder = _copy(CORPUS / "v3" / "sessions-shades-touch-up", tmp_path)
+    _edit_document(folder, lambda d: d["touch_ups"][1].update(count=5))
+    with pytest.raises(PlanFormatError, match=r"touch_ups\[1\].count"):
+        load_plan(folder)
+    folder = _copy(CORPUS / "v3" / "sessions-shades-touch-up", tmp_path / "edit")
+    _edit_document(folder, lambda d: d.update(edited_defaults={"no_such_default": 1.0}))
+    with pytest.raises(PlanFormatError, match="edited_defaults names unknown defaults"):
+        load_plan(folder)
 
 
 def test_malformed_json_names_the_file_and_position(tmp_path: Path) -> None:

@@ -48,10 +48,18 @@ def test_bundled_catalogue_loads_with_lots() -> None:
     ("edit", "field", "message"),
     [
         (lambda d: d["pigments"][0].pop("maker"), "$.pigments[0]", "'maker' is a required"),
-        (lambda d: d["pigments"][1].update(base_lab=[120, 0, 0]), "$.pigments[1].base_lab[0]", "120"),
+        (
+            lambda d: d["pigments"][1].update(base_lab=[120, 0, 0]),
+            "$.pigments[1].base_lab[0]",
+            "120",
+        ),
         (lambda d: d["lots"][0].update(pigment="nope"), "$.lots[0].pigment", "no pigment 'nope'"),
         (lambda d: d["lots"][1].update(expires="2026-02-30"), "$.lots[1].expires", "day"),
-        (lambda d: d["pigments"].append(dict(d["pigments"][0])), "$.pigments[3].id", "listed twice"),
+        (
+            lambda d: d["pigments"].append(dict(d["pigments"][0])),
+            "$.pigments[3].id",
+            "listed twice",
+        ),
     ],
 )
 def test_catalogue_errors_name_the_field(tmp_path: Path, edit, field: str, message: str) -> None:
@@ -85,7 +93,7 @@ def test_expired_pigments_are_not_chosen() -> None:
     assert choose_shade(catalogue, SKIN, HAIR, model).pigment_id == "warm-dark-brown"
     later = choose_shade(catalogue, SKIN, HAIR, model, on=dt.date(2027, 12, 15))
     assert later.pigment_id != "warm-dark-brown"  # its only lot expired 2027-11-30
-    with pytest.raises(ValueError, match="no pigment .* has a lot that is good on 2030-01-01"):
+    with pytest.raises(ValueError, match=r"no pigment .* has a lot that is good on 2030-01-01"):
         choose_shade(catalogue, SKIN, HAIR, model, on=dt.date(2030, 1, 1))
 
 

@@ -88,7 +88,9 @@ def test_hair_section_is_darker_than_the_side_view_and_seen_through_the_veil() -
     # reflectance squared, by hand for the luminance: L* of Y²
     y = ((40.9 + 16) / 116) ** 3
     assert hair_section_lab(hair, SKIN, no_veil)[0] == pytest.approx(_lightness(y * y), abs=0.5)
-    assert hair_section_lab(hair, SKIN, OpticalModel())[0] > hair_section_lab(hair, SKIN, no_veil)[0]
+    assert (
+        hair_section_lab(hair, SKIN, OpticalModel())[0] > hair_section_lab(hair, SKIN, no_veil)[0]
+    )
 
 
 def test_dot_diameter_fresh_healed_and_years() -> None:

@@ -92,7 +92,7 @@ def plan_schema() -> Document:
     Examples
     --------
     >>> plan_schema()["properties"]["format_version"]
-    {'const': 2}
+    {'const': 3}
     """
     text = resources.files("smpstudio.core").joinpath("plan.schema.json").read_text("utf-8")
     schema: Document = json.loads(text)

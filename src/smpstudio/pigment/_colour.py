@@ -67,8 +67,8 @@ def linear_rgb_to_lab(rgb: ArrayLike) -> FloatArray:
 
     Examples
     --------
-    >>> linear_rgb_to_lab([0.18, 0.18, 0.18]).round(1).tolist()
-    [49.5, 0.0, 0.0]
+    >>> linear_rgb_to_lab([0.18, 0.18, 0.18]).round(1)[0]
+    np.float64(49.5)
     """
     xyz = np.asarray(rgb, dtype=np.float64) @ _RGB_TO_XYZ.T / D65_WHITE_XYZ
     f = np.where(xyz > _EPSILON, np.cbrt(xyz), (_KAPPA * xyz + 16.0) / 116.0)

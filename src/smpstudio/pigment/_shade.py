@@ -235,7 +235,7 @@ def touch_up_due_years(
     -------
     float or None
         Years, to 0.01 (bisection on the monotone fading curve); None where the dot
-        never fades that much within the horizon (e.g. no sun and no fading rate).
+        does not fade that much within the horizon (e.g. no sun and no fading rate).
     """
     if (
         fading_delta_e(

@@ -7,9 +7,9 @@ the measurement, re-chooses the remaining sessions' dilution and lists the units
 not show for re-pigmenting — a list apart from the partition, which never changes.
 
 Measurement (``docs/sessions.md``), in linear sRGB: a median filter wider than a unit
-removes the sparse dots and leaves the skin under them. Each measured unit's dots are
+removes the sparse dots and leaves the skin colour around them. Each measured unit's dots are
 projected into the photo as a template of expected pixel coverage; least squares fits the
-photo's darkening below the skin as template × (skin − dot). The same fit around units of
+photo's darkening against the skin colour as template × (skin − dot). The same fit around units of
 later sessions, not yet placed, gives the baseline and spread that pores, texture and noise
 produce. The healed colour is the median over units; a unit is judged where a dot of that
 colour would stand out by ``MIN_DECISION_SIGMAS``, and shows when its fit passes half of
@@ -61,7 +61,7 @@ class FollowUpMeasurement:
     measured_lab : tuple of float
         Healed dot colour, the median over the measured units, CIELAB.
     skin_lab : tuple of float
-        Median skin colour under them, CIELAB.
+        Median skin colour around them, CIELAB.
     unit_ids : (u,) ndarray of int
         Units the photo can judge (``fu_id``); units too faint against the skin's texture
         to judge are left out, neither seen nor missing.
@@ -349,6 +349,7 @@ def revise_sessions(
     *,
     catalogue: PigmentCatalogue,
     model: OpticalModel,
+    skin_lab: tuple[float, float, float],
     sessions_done: int,
     date: dt.date,
     view_name: str,
@@ -368,6 +369,10 @@ def revise_sessions(
         For the pigment's stock colour and lots.
     model : OpticalModel
         The dot model the plan used.
+    skin_lab : tuple of float
+        The skin colour the plan's shades were chosen for, CIELAB. The model is calibrated
+        on the skin around the measured dots (the photo's light), then the remaining
+        sessions are re-chosen for this skin and their stored targets.
     sessions_done : int
         Sessions done when the photo was taken.
     date : datetime.date
@@ -419,7 +424,7 @@ def revise_sessions(
         if s.pigment_id is None or s.target_lab is None:
             continue
         base = catalogue.pigment(s.pigment_id).base_lab
-        healed = dot_lab(base, steps, measurement.skin_lab, calibrated)
+        healed = dot_lab(base, steps, skin_lab, calibrated)
         delta = delta_e_2000(healed, s.target_lab)
         i = int(np.flatnonzero(delta <= delta.min() + 1e-9)[-1])
         new = replace(

@@ -153,7 +153,8 @@ def session_shades(
     settings : SessionSettings
         ``first_session_lightening_l``.
     on : datetime.date, optional
-        Day of session 1 (pigments need a lot good then).
+        Last day the last session may take place: only pigments with a lot good through it
+        are considered, so that every session can use the same pigment.
     dilutions : ndarray of float, optional
         Water parts to consider (default :func:`smpstudio.pigment.dilution_steps`).
 
