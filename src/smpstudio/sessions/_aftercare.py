@@ -259,7 +259,8 @@ def aftercare_ics(
         event.add("dtstamp", stamp)
         event.add("dtstart", first)
         event.add("dtend", last + dt.timedelta(days=1))
-        event.add("summary", f"SMP session {k + 1} (window: book one day in it)")
+        window = "" if first == last else " (window: book one day in it)"
+        event.add("summary", f"SMP session {k + 1}{window}")
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     for day in days:
