@@ -611,7 +611,13 @@ def _print_session_files(plan_dir: Path) -> None:
         years = (
             "not within 30 years" if item["years"] is None else f"after {item['years']:.1f} years"
         )
-        _out.print(f"touch-up forecast, {item['sun']}: {years}{when}", highlight=False)
+        caution = (
+            ""
+            if item["within_consensus"]
+            else " — outside the 2–6 years practitioners report (domain.md §6.5): the "
+            "long-term model is unsourced, plan by the consensus"
+        )
+        _out.print(f"touch-up forecast, {item['sun']}: {years}{when}{caution}", highlight=False)
     for name in ("sessions.json", "shade-and-fading.png", "aftercare.txt", "aftercare.ics"):
         if (plan_dir / "sessions" / name).is_file():
             _out.print(f"sessions: {plan_dir / 'sessions' / name}", highlight=False)

@@ -3,9 +3,8 @@
 Every statement a client reads about what scalp micropigmentation is, its limits and its
 risks comes from here, each with its ``domain.md`` source. Other modules import these
 strings; they never word such claims themselves. ``tests/test_client_text.py`` scans every
-other client-facing string and template for the false claims of ``domain.md`` §1.2
-(regrowth, pigment in the blood, healthier hair, pigment below the skin) and fails on any —
-a disclaimer that negates one of them is allowed here only.
+other client-facing string and template for the false claims listed in ``domain.md`` §1.2
+and fails on any; a disclaimer that negates one of them is allowed here only.
 """
 
 from dataclasses import dataclass

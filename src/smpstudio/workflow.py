@@ -1085,6 +1085,8 @@ def session_document(
 
 FADING_YEARS = 10
 """Years the fading table and figure cover."""
+TOUCH_UP_CONSENSUS_YEARS = (2.0, 6.0)
+"""Touch-up intervals practitioners report (``domain.md`` §6.5, consensus range)."""
 SUN_EXPOSURES = {"little sun (0.5)": 0.5, "average sun (1)": 1.0, "much sun (2)": 2.0}
 """Sun exposures the forecast shows, by label."""
 
@@ -1133,7 +1135,16 @@ def _touch_up_forecast(
         date = None
         if due is not None and healed_on is not None:
             date = (healed_on + dt.timedelta(days=round(365.25 * due))).isoformat()
-        out.append({"sun": label, "sun_exposure": sun, "years": due, "date": date})
+        low, high = TOUCH_UP_CONSENSUS_YEARS
+        out.append(
+            {
+                "sun": label,
+                "sun_exposure": sun,
+                "years": due,
+                "date": date,
+                "within_consensus": due is not None and low <= due <= high,
+            }
+        )
     return out
 
 

@@ -45,6 +45,7 @@ def test_sessions_writes_plan_document_figure_and_calendar(plan_dir: Path) -> No
     out = _flat(result.output)
     assert "session 1: " in out and "2027-01-04 – 2027-01-04" in out
     assert "touch-up forecast, average sun (1): after" in out
+    assert "outside the 2–6 years" not in out
     assert "epidermal_veil_fraction = 0.35 fraction (edited)" in out
     plan = load_plan(plan_dir)
     assert plan.edited_defaults == {"epidermal_veil_fraction": 0.35}
@@ -115,3 +116,14 @@ def test_screen(tmp_path: Path) -> None:
     answers.write_text(json.dumps({"date_of_birth": "17/05/1980"}))
     result = runner.invoke(app, ["screen", str(answers)])
     assert result.exit_code == 2 and "field 'date_of_birth'" in _flat(result.output)
+
+
+def test_forecast_outside_the_consensus_is_flagged(plan_dir: Path) -> None:
+    # black hair on this skin takes stock pigment, which the model saturates: it forecasts
+    # fading far slower than practitioners report, and says so
+    result = runner.invoke(app, ["sessions", str(plan_dir), "--hair-lab", "20,2,2"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((plan_dir / "sessions" / "sessions.json").read_text())
+    average = doc["touch_up_forecast"][1]
+    assert average["years"] > 6 and average["within_consensus"] is False
+    assert "outside the 2–6 years practitioners report" in _flat(result.output)
