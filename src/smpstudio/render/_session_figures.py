@@ -8,15 +8,10 @@ import numpy as np
 from smpstudio._typing import FloatArray, ImageRGB
 from smpstudio.core import SessionPlan
 from smpstudio.pigment import lab_to_srgb8
+from smpstudio.render._pattern_figures import _text
 
-_FONT = cv2.FONT_HERSHEY_SIMPLEX
-_INK = (20, 20, 20)
 _GRID = (200, 200, 200)
 _CURVE_COLOURS = ((44, 160, 44), (31, 119, 180), (214, 39, 40), (148, 103, 189))
-
-
-def _text(image: ImageRGB, text: str, x: int, y: int, scale: float = 0.45) -> None:
-    cv2.putText(image, text, (x, y), _FONT, scale, _INK, 1, cv2.LINE_AA)
 
 
 def _dot_on_skin(
