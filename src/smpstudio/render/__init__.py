@@ -1,5 +1,6 @@
 """Render: the plan drawn onto the client's photos."""
 
+from smpstudio.render._composite import composite_splats
 from smpstudio.render._design_overlay import (
     DRAWN_ZONE_RGB,
     ZONE_RGB,
@@ -32,6 +33,7 @@ from smpstudio.render._preview import (
     visible_impressions,
 )
 from smpstudio.render._session_figures import session_figure
+from smpstudio.render._splats import Splats, footprint_matrices, project_splats
 from smpstudio.render._stencil_pdf import SCALE_BAR_MM, design_stencil_pdf
 
 __all__ = [
@@ -43,12 +45,16 @@ __all__ = [
     "SKIN_RGB",
     "TURNTABLE_AZIMUTHS_DEG",
     "ZONE_RGB",
+    "Splats",
+    "composite_splats",
     "density_heat_map",
     "design_overlay",
     "design_stencil_pdf",
     "design_turntable",
+    "footprint_matrices",
     "hairline_close_up",
     "pair_correlation_plot",
+    "project_splats",
     "render_camera_view",
     "render_head_view",
     "render_preview",
