@@ -744,6 +744,36 @@ DEFAULTS: dict[str, Default] = {
             "domain.md §7 [SMPTrinity], [BladeCraft] (20–30 days after the final session)",
             "days after the final session without pools, sauna, steam or tanning beds",
         ),
+        # --- preview appearance -------------------------------------------------------------
+        _d(
+            "preview_size_variation",
+            0.10,
+            "fraction (SD)",
+            None,
+            "spread of dot sizes in the preview, relative (no two impressions are alike)",
+        ),
+        _d(
+            "preview_tone_variation",
+            0.15,
+            "fraction (SD)",
+            None,
+            "spread of dot darkness in the preview, relative",
+        ),
+        _d(
+            "fresh_redness",
+            0.10,
+            "fraction",
+            "domain.md §5.7 (fresh dots look larger and darker, [XnSMP-PreTreat]); redness "
+            "unsourced",
+            "how much a fresh dot's surround loses green and blue (a reddened halo)",
+        ),
+        _d(
+            "fresh_redness_reach",
+            3.0,
+            "×",
+            None,
+            "diameter of the reddened surround of a fresh dot, in dot diameters",
+        ),
         # --- suitability screening (domain.md §1.3) ----------------------------------------
         _d(
             "chemotherapy_wait_months",

@@ -21,6 +21,12 @@ from smpstudio.render._head_view import (
     seen_surface,
     studio_camera,
 )
+from smpstudio.render._healed import (
+    FALLBACK_PIGMENT,
+    healed_preview,
+    session_reflectance,
+    varied_splats,
+)
 from smpstudio.render._pattern_figures import (
     CLOSE_UP_PX_PER_MM,
     density_heat_map,
@@ -39,6 +45,7 @@ from smpstudio.render._stencil_pdf import SCALE_BAR_MM, design_stencil_pdf
 __all__ = [
     "CLOSE_UP_PX_PER_MM",
     "DRAWN_ZONE_RGB",
+    "FALLBACK_PIGMENT",
     "GRID_STEP_MM",
     "MIN_VISIBLE_DIAMETER_PX",
     "SCALE_BAR_MM",
@@ -53,6 +60,7 @@ __all__ = [
     "design_turntable",
     "footprint_matrices",
     "hairline_close_up",
+    "healed_preview",
     "pair_correlation_plot",
     "project_splats",
     "render_camera_view",
@@ -61,8 +69,10 @@ __all__ = [
     "scalp_grid_overlay",
     "seen_surface",
     "session_figure",
+    "session_reflectance",
     "studio_camera",
     "turntable",
+    "varied_splats",
     "visible_impressions",
     "zone_rgb",
 ]

@@ -46,6 +46,16 @@ class Splats:
         """Number of splats."""
         return len(self.rows)
 
+    def subset(self, keep: BoolArray | IntArray) -> "Splats":
+        """The splats selected by a mask or indices."""
+        return Splats(
+            self.rows[keep],
+            self.centre_px[keep],
+            self.moment_px2[keep],
+            self.area_px2[keep],
+            self.cos_view[keep],
+        )
+
     def axes_px(self) -> FloatArray:
         """(m, 2) semi-major and semi-minor axes of each footprint, pixels."""
         eig = np.linalg.eigvalsh(self.moment_px2)
