@@ -230,6 +230,20 @@ class View:
         object.__setattr__(self, "quality", MappingProxyType(dict(self.quality)))
         object.__setattr__(self, "quality_metrics", MappingProxyType(dict(self.quality_metrics)))
 
+    def check_image(self, image: np.ndarray) -> None:
+        """Raise unless ``image`` is this view's photo size (after EXIF orientation).
+
+        Raises
+        ------
+        PlanValidationError
+            Naming both sizes.
+        """
+        if image.shape[:2] != (self.height_px, self.width_px):
+            raise PlanValidationError(
+                f"image is {image.shape[1]}x{image.shape[0]} px but view '{self.name}' is "
+                f"{self.width_px}x{self.height_px} px"
+            )
+
 
 @dataclass(frozen=True, slots=True)
 class HeadModel:

@@ -146,11 +146,7 @@ def healed_preview(
     """
     if view.camera is None:
         raise PlanValidationError(f"view '{view.name}' has no camera; run the head stage first")
-    if image.shape[:2] != (view.height_px, view.width_px):
-        raise PlanValidationError(
-            f"image is {image.shape[1]}x{image.shape[0]} px but view '{view.name}' is "
-            f"{view.width_px}x{view.height_px} px"
-        )
+    view.check_image(image)
     done = len(sessions) if sessions_done is None else sessions_done
     grown = pattern
     if years > 0:

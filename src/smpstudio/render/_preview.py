@@ -95,11 +95,7 @@ def render_preview(
         If the image size differs from the view's, or ``upscale`` is out of range.
     """
     check_in_range("upscale", upscale, 1, 8)
-    if image.shape[:2] != (view.height_px, view.width_px):
-        raise PlanValidationError(
-            f"image is {image.shape[1]}x{image.shape[0]} px but view '{view.name}' is "
-            f"{view.width_px}x{view.height_px} px"
-        )
+    view.check_image(image)
     xy, diameter, visible = visible_impressions(view, pattern)
     h, w = image.shape[:2]
     if upscale > 1:

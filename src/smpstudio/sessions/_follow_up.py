@@ -230,11 +230,7 @@ def measure_follow_up(
     """
     if view.camera is None:
         raise PlanValidationError(f"follow-up photo '{view.name}' is not registered to the head")
-    if image.shape[:2] != (view.height_px, view.width_px):
-        raise PlanValidationError(
-            f"image is {image.shape[1]}x{image.shape[0]} px but view '{view.name}' is "
-            f"{view.width_px}x{view.height_px} px"
-        )
+    view.check_image(image)
     planned = int(pattern.session.max(initial=0)) + 1
     if not 1 <= sessions_done < planned:
         raise PlanValidationError(
