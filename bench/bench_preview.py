@@ -24,15 +24,9 @@ import cv2
 import numpy as np
 
 from bench._harness import Figure, peak_memory_mb, time_call
-from smpstudio.analysis import read_photo
+from smpstudio.analysis import linear_to_srgb, read_photo, srgb_to_linear
 from smpstudio.render import Splats, composite_splats
-from smpstudio.render._composite import (
-    GAUSSIAN_REACH,
-    PIXEL_MOMENT_PX2,
-    SOFT_EDGE_MIN_PX,
-    linear_to_srgb,
-    srgb_to_linear,
-)
+from smpstudio.render._composite import GAUSSIAN_REACH, PIXEL_MOMENT_PX2, SOFT_EDGE_MIN_PX
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "d000616" / "front.jpg"
 COUNT = 100_000
@@ -92,7 +86,8 @@ def _per_dot_loop(image: np.ndarray, splats: Splats, ratio: np.ndarray) -> np.nd
         else:
             cover = np.where(q <= GAUSSIAN_REACH**2, np.minimum(norm * np.exp(-0.5 * q), 1), 0)
         transmit[y0 : y1 + 1, x0 : x1 + 1] *= 1 - cover[..., None] * (1 - ratio[k])
-    return linear_to_srgb(srgb_to_linear(image) * transmit)
+    encoded = linear_to_srgb(srgb_to_linear(image / 255.0) * transmit) * 255.0
+    return np.asarray(np.round(encoded), dtype=np.uint8)
 
 
 def _circle_loop(image: np.ndarray, splats: Splats, ratio: np.ndarray) -> np.ndarray:

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 import trimesh
 
+from smpstudio.analysis import srgb_to_linear
 from smpstudio.core import Camera, HeadModel, Pattern, RigidTransform
 from smpstudio.pigment import delta_e_2000, lab_to_linear_rgb, lab_to_srgb8, linear_rgb_to_lab
 from smpstudio.render import Splats, composite_splats, project_splats
-from smpstudio.render._composite import srgb_to_linear
 
 RADIUS_MM = 100.0
 
@@ -102,10 +102,10 @@ def _disc_splats(centres, radius_px) -> Splats:
 def test_dot_colour_on_a_flat_patch_is_the_model_prediction(radius_px: float) -> None:
     skin, dot = np.array([65.8, 15.9, 14.4]), np.array([45.1, 9.9, 7.5])
     image = _patch(skin)
-    skin_linear = srgb_to_linear(image[:1, :1])[0, 0].astype(float)
+    skin_linear = srgb_to_linear(image[:1, :1] / 255.0)[0, 0].astype(float)
     ratio = lab_to_linear_rgb(dot) / skin_linear
     splats = _disc_splats([[60.3, 70.7], [140.5, 130.2]], radius_px)
-    out = srgb_to_linear(composite_splats(image, splats, np.tile(ratio, (2, 1)))).astype(float)
+    out = srgb_to_linear(composite_splats(image, splats, np.tile(ratio, (2, 1))) / 255.0)
     # the dot's mean colour over its true footprint: skin minus the darkening per area
     window = out[40:100, 30:95]
     darkening = (skin_linear - window).sum(axis=(0, 1))
@@ -118,12 +118,12 @@ def test_dot_colour_on_a_flat_patch_is_the_model_prediction(radius_px: float) ->
 def test_sub_pixel_dots_keep_their_area_as_stubble_tone() -> None:
     skin, dot = np.array([65.8, 15.9, 14.4]), np.array([30.0, 5.0, 5.0])
     image = _patch(skin, 100)
-    skin_linear = srgb_to_linear(image[:1, :1])[0, 0].astype(float)
+    skin_linear = srgb_to_linear(image[:1, :1] / 255.0)[0, 0].astype(float)
     ratio = lab_to_linear_rgb(dot) / skin_linear
     rng = np.random.default_rng(2)
     centres = rng.uniform(10, 90, size=(4000, 2))  # 0.6 dots per px², 0.3 px across
     splats = _disc_splats(centres, 0.15)
-    out = srgb_to_linear(composite_splats(image, splats, np.tile(ratio, (4000, 1)))).astype(float)
+    out = srgb_to_linear(composite_splats(image, splats, np.tile(ratio, (4000, 1))) / 255.0)
     darkening = (skin_linear - out).sum(axis=(0, 1))
     expected = 4000 * np.pi * 0.15**2 * (skin_linear - lab_to_linear_rgb(dot))
     assert np.allclose(darkening, expected, rtol=0.05)

@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from smpstudio._typing import FloatArray
+from smpstudio.analysis import linear_to_srgb
 
 D65_WHITE_XYZ = np.array([0.95047, 1.0, 1.08883])
 """Reference white (D65, 2° observer), Y = 1."""
@@ -100,9 +101,7 @@ def lab_to_srgb8(lab: ArrayLike) -> np.ndarray:
     >>> lab_to_srgb8([53.24, 80.09, 67.20]).tolist()
     [255, 0, 0]
     """
-    rgb = np.clip(lab_to_linear_rgb(lab), 0.0, 1.0)
-    encoded = np.where(rgb <= 0.0031308, 12.92 * rgb, 1.055 * rgb ** (1 / 2.4) - 0.055)
-    return np.asarray(np.round(encoded * 255.0), dtype=np.uint8)
+    return np.asarray(np.round(linear_to_srgb(lab_to_linear_rgb(lab)) * 255.0), dtype=np.uint8)
 
 
 def delta_e_2000(lab1: ArrayLike, lab2: ArrayLike) -> FloatArray:

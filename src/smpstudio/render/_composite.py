@@ -20,6 +20,7 @@ import numba
 import numpy as np
 
 from smpstudio._typing import FloatArray, ImageRGB
+from smpstudio.analysis import srgb_to_linear
 from smpstudio.render._splats import Splats
 
 SOFT_EDGE_MIN_PX = 1.5
@@ -101,22 +102,8 @@ def _apply(image, transmit, decode, out):
                     out[y, x, c] = image[y, x, c]
 
 
-_LEVELS = np.arange(256) / 255.0
-_DECODE = np.where(_LEVELS <= 0.04045, _LEVELS / 12.92, ((_LEVELS + 0.055) / 1.055) ** 2.4)
+_DECODE = srgb_to_linear(np.arange(256) / 255.0)
 """Linear light of each 8-bit sRGB value."""
-
-
-def srgb_to_linear(image: ImageRGB) -> FloatArray:
-    """8-bit sRGB to linear light, float32 (IEC 61966-2-1)."""
-    x = image.astype(np.float32) / np.float32(255.0)
-    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4).astype(np.float32)
-
-
-def linear_to_srgb(linear: FloatArray) -> ImageRGB:
-    """Linear light to 8-bit sRGB (clipped)."""
-    x = np.clip(linear, 0.0, 1.0)
-    encoded = np.where(x <= 0.0031308, 12.92 * x, 1.055 * x ** (1 / 2.4) - 0.055)
-    return np.asarray(np.round(encoded * 255.0), dtype=np.uint8)
 
 
 def composite_splats(image: ImageRGB, splats: Splats, reflectance_ratio: FloatArray) -> ImageRGB:

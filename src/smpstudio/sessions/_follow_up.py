@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from smpstudio._typing import BoolArray, FloatArray, ImageRGB, IntArray
+from smpstudio.analysis import srgb_to_linear
 from smpstudio.core import HeadModel, Pattern, Revision, SessionPlan, TouchUp, View
 from smpstudio.errors import PlanValidationError
 from smpstudio.head import project_visible
@@ -81,11 +82,6 @@ class FollowUpMeasurement:
     def seen_share(self) -> float:
         """Share of measured units that show."""
         return float(self.unit_seen.mean()) if len(self.unit_seen) else 0.0
-
-
-def _srgb_to_linear(image: ImageRGB) -> FloatArray:
-    x = image.astype(np.float32) / 255.0
-    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4).astype(np.float32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,11 +246,11 @@ def measure_follow_up(
             f"{len(control.ids)} of the later ones can be measured; take the photo closer, "
             "sharper or looking more squarely at the treated scalp"
         )
-    linear = _srgb_to_linear(image).reshape(-1, 3)
+    linear = srgb_to_linear(image / 255.0).reshape(-1, 3)
     distance = float(np.median(_distance_mm(view, pattern, done)))
     reach = int(np.ceil(MEDIAN_WINDOW_MM * view.camera.fx_px / distance))
     smooth = np.asarray(cv2.medianBlur(np.ascontiguousarray(image), 2 * reach + 1), np.uint8)
-    skin = _srgb_to_linear(smooth).reshape(-1, 3)
+    skin = srgb_to_linear(smooth / 255.0).reshape(-1, 3)
     darkening = skin - linear
     contrast, under, norm = _fit_units(measured, darkening, skin)
     c_contrast, _, c_norm = _fit_units(control, darkening, skin)
