@@ -84,7 +84,12 @@ from smpstudio.head._topology import (
     normal_steps_deg,
     undirected_edges,
 )
-from smpstudio.head._visibility import OCCLUSION_TOLERANCE_MM, project_visible
+from smpstudio.head._visibility import (
+    OCCLUSION_TOLERANCE_MM,
+    DepthBuffer,
+    depth_buffer,
+    project_visible,
+)
 
 __all__ = [
     "FIT_MODES",
@@ -98,6 +103,7 @@ __all__ = [
     "SCALP_EDGE_MM",
     "SCALP_REGIONS",
     "SCAN_SUFFIXES",
+    "DepthBuffer",
     "FaceAlignment",
     "HeadFit",
     "HeadMeasures",
@@ -116,6 +122,7 @@ __all__ = [
     "closest_faces",
     "closest_points_on_triangles",
     "cotangent_laplacian",
+    "depth_buffer",
     "distance_to_surface_mm",
     "edge_lengths_mm",
     "ellipsoid_axes_mm",

@@ -4,13 +4,21 @@ Used for documentation figures, for the studio's 3D overview, and as synthetic t
 photos in tests (no real top or back photo exists in the data).
 """
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
-from smpstudio._typing import BoolArray, FloatArray, ImageRGB, PointsMM
+from smpstudio._typing import BoolArray, FloatArray, ImageRGB, IntArray, PointsMM
 from smpstudio.analysis import FULL_FRAME_DIAGONAL_MM
 from smpstudio.core import Camera, HeadModel, RigidTransform
-from smpstudio.head import face_normals_areas, sample_triangles, splat_pinholes, view_rotation
+from smpstudio.head import (
+    DepthBuffer,
+    face_normals_areas,
+    sample_triangles,
+    splat_pinholes,
+    view_rotation,
+)
 
 SKIN_RGB = (0.87, 0.73, 0.63)
 """Base skin colour of the render, linear 0–1 (shaded by a fixed light)."""
@@ -143,33 +151,100 @@ def seen_surface(
     normals : (height_px, width_px, 3) ndarray of float
         Its face's outward unit normal; NaN likewise.
     """
+    geometry = photo_geometry(
+        head, camera, width_px, height_px, samples_per_pixel=samples_per_pixel
+    )
+    return geometry.points_mm, geometry.normals
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoGeometry:
+    """What the head model puts at every pixel of one camera's image.
+
+    Parameters
+    ----------
+    points_mm : (h, w, 3) ndarray of float
+        The nearest front-facing surface point, head frame mm; NaN off the head.
+    normals : (h, w, 3) ndarray of float
+        Its face's outward unit normal; NaN off the head.
+    face : (h, w) ndarray of int
+        Its face's index in ``head.faces``; -1 off the head.
+    depth : DepthBuffer
+        Camera-frame depth of those points, for occlusion tests
+        (:func:`smpstudio.head.project_visible`).
+    """
+
+    points_mm: PointsMM
+    normals: FloatArray
+    face: IntArray
+    depth: DepthBuffer
+
+    def scalp(self, head: HeadModel) -> BoolArray:
+        """(h, w) pixels that show the head's scalp."""
+        return np.asarray((self.face >= 0) & head.scalp_faces[np.maximum(self.face, 0)])
+
+
+def photo_geometry(
+    head: HeadModel,
+    camera: Camera,
+    width_px: int,
+    height_px: int,
+    *,
+    samples_per_pixel: float = 3.0,
+) -> PhotoGeometry:
+    """Z-buffer the head surface through a camera: point, normal and face at every pixel.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The mesh, head frame millimetres.
+    camera : Camera
+        Intrinsics and pose (head frame to camera).
+    width_px, height_px : int
+        Image size, pixels.
+    samples_per_pixel : float, optional
+        Surface samples per pixel at the head's distance (gaps are filled from the nearest
+        covered pixel).
+
+    Returns
+    -------
+    PhotoGeometry
+    """
     normals_all, areas = face_normals_areas(head.vertices_mm, head.faces)
     _, depth_c = camera.project(head.vertices_mm.mean(axis=0, keepdims=True))
-    pixel_mm = float(depth_c[0]) / camera.fx_px
+    pixel_mm = abs(float(depth_c[0])) / camera.fx_px
     count = int(min(6_000_000, samples_per_pixel * float(areas.sum()) / pixel_mm**2 / 2))
     rng = np.random.default_rng(0)
     points, face = sample_triangles(head.triangles_mm, areas, count, rng=rng)
-    normals = normals_all[face]
     xy, depth = camera.project(points)
     to_camera = camera.centre_mm - points
-    to_camera /= np.linalg.norm(to_camera, axis=1, keepdims=True)
-    front = np.einsum("ij,ij->i", normals, to_camera) > 0
+    front = np.einsum("ij,ij->i", normals_all[face], to_camera) > 0
     col, row = np.floor(xy[:, 0]).astype(np.int64), np.floor(xy[:, 1]).astype(np.int64)
     ok = front & (depth > 0) & (col >= 0) & (row >= 0) & (col < width_px) & (row < height_px)
-    pixel = row[ok] * width_px + col[ok]
-    nearest = np.full(width_px * height_px, np.inf)
-    np.minimum.at(nearest, pixel, depth[ok])
-    won = depth[ok] <= nearest[pixel]
-    flat_points = np.full((width_px * height_px, 3), np.nan)
-    flat_normals = np.full((width_px * height_px, 3), np.nan)
-    flat_points[pixel[won]] = points[ok][won]
-    flat_normals[pixel[won]] = normals[ok][won]
+    pixel, z, face_ok, points_ok = row[ok] * width_px + col[ok], depth[ok], face[ok], points[ok]
+    # the nearest sample of each pixel: sort by (pixel, depth), keep each pixel's first
+    order = np.lexsort((z, pixel))
+    first = np.ones(len(order), bool)
+    first[1:] = pixel[order][1:] != pixel[order][:-1]
+    won = order[first]
+    n_px = width_px * height_px
+    flat_face = np.full(n_px, -1, np.int64)
+    flat_face[pixel[won]] = face_ok[won]
+    flat_points = np.full((n_px, 3), np.nan)
+    flat_points[pixel[won]] = points_ok[won]
+    flat_depth = np.full(n_px, np.inf, np.float32)
+    flat_depth[pixel[won]] = z[won]
+    seen_face = flat_face.reshape(height_px, width_px)
     seen_points = flat_points.reshape(height_px, width_px, 3)
-    seen_normals = flat_normals.reshape(height_px, width_px, 3)
-    holes, near_r, near_c = splat_pinholes(np.isfinite(seen_points[..., 0]))
+    nearest = flat_depth.reshape(height_px, width_px)
+    holes, near_r, near_c = splat_pinholes(seen_face >= 0)
+    seen_face[holes] = seen_face[near_r, near_c]
     seen_points[holes] = seen_points[near_r, near_c]
-    seen_normals[holes] = seen_normals[near_r, near_c]
-    return seen_points, seen_normals
+    nearest[holes] = nearest[near_r, near_c]
+    seen_normals = np.where(
+        (seen_face >= 0)[..., None], normals_all[np.maximum(seen_face, 0)], np.nan
+    )
+    return PhotoGeometry(seen_points, seen_normals, seen_face, DepthBuffer(nearest, pixel_mm))
 
 
 def render_camera_view(
@@ -180,6 +255,8 @@ def render_camera_view(
     *,
     background_rgb: tuple[int, int, int] = (112, 140, 164),
     samples_per_pixel: float = 3.0,
+    skin_rgb: tuple[float, float, float] = SKIN_RGB,
+    geometry: PhotoGeometry | None = None,
 ) -> tuple[ImageRGB, BoolArray]:
     """A perspective render of the head through a camera, shaded like a photo of bare skin.
 
@@ -195,6 +272,10 @@ def render_camera_view(
         A plain studio backdrop.
     samples_per_pixel : float, optional
         Surface samples per pixel of the head's projected area (gaps are filled).
+    skin_rgb : tuple of float, optional
+        Skin colour in full light, 0–1 (e.g. the client's, measured on the photos).
+    geometry : PhotoGeometry, optional
+        This camera's :func:`photo_geometry`, if already made.
 
     Returns
     -------
@@ -206,17 +287,20 @@ def render_camera_view(
     Notes
     -----
     Used for the accuracy study of the head fit (renders of heads of known shape, seen by
-    known cameras) and for tests; it is not a preview of the client.
+    known cameras), for tests, and for the preview's turntable (the plan on the head model,
+    not a photo of the client).
     """
-    _, normals = seen_surface(
-        head, camera, width_px, height_px, samples_per_pixel=samples_per_pixel
-    )
+    if geometry is None:
+        geometry = photo_geometry(
+            head, camera, width_px, height_px, samples_per_pixel=samples_per_pixel
+        )
+    normals = geometry.normals
     covered = np.isfinite(normals[..., 0])
     light = camera.camera_from_head.inverse().apply_to_directions(
         np.array([[0.35, -0.5, -0.8]]) / np.linalg.norm([0.35, -0.5, -0.8])
     )[0]
     lum = 0.3 + 0.7 * np.clip(np.nan_to_num(normals) @ light, 0, 1)
-    shade = lum[..., None] * np.array(SKIN_RGB)
+    shade = lum[..., None] * np.array(skin_rgb)
     # openings the head surrounds (the eye sockets of a mesh without eyeballs) look dark
     _, labels = cv2.connectedComponents((~covered).astype(np.uint8), connectivity=4)
     border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))

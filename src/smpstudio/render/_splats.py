@@ -15,7 +15,7 @@ import numpy as np
 
 from smpstudio._typing import BoolArray, FloatArray, IntArray
 from smpstudio.core import Camera, HeadModel, Pattern
-from smpstudio.head import project_visible
+from smpstudio.head import DepthBuffer, project_visible
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,16 @@ class Splats:
             self.moment_px2[keep],
             self.area_px2[keep],
             self.cos_view[keep],
+        )
+
+    def joined(self, other: "Splats") -> "Splats":
+        """These splats followed by ``other``'s."""
+        return Splats(
+            np.concatenate([self.rows, other.rows]),
+            np.concatenate([self.centre_px, other.centre_px]),
+            np.concatenate([self.moment_px2, other.moment_px2]),
+            np.concatenate([self.area_px2, other.area_px2]),
+            np.concatenate([self.cos_view, other.cos_view]),
         )
 
     def axes_px(self) -> FloatArray:
@@ -111,6 +121,7 @@ def project_splats(
     height_px: int,
     *,
     background: BoolArray | None = None,
+    depth: DepthBuffer | None = None,
 ) -> Splats:
     """The splats of the impressions a photo shows.
 
@@ -126,6 +137,8 @@ def project_splats(
         Photo size.
     background : (h, w) ndarray of bool, optional
         The photo's background mask: no splat on it.
+    depth : DepthBuffer, optional
+        The camera's depth buffer, if already made (:func:`smpstudio.head.depth_buffer`).
 
     Returns
     -------
@@ -133,7 +146,9 @@ def project_splats(
         One per impression that is in front of the camera, inside the photo, not hidden by
         the head, facing the camera and not on the background.
     """
-    xy, visible = project_visible(head, camera, pattern.positions_mm, width_px, height_px)
+    xy, visible = project_visible(
+        head, camera, pattern.positions_mm, width_px, height_px, depth=depth
+    )
     to_camera = camera.centre_mm - pattern.positions_mm
     cos_view = np.einsum("ij,ij->i", pattern.normals, to_camera) / np.linalg.norm(to_camera, axis=1)
     keep = visible & (cos_view > 0)
