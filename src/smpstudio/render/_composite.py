@@ -19,7 +19,7 @@ import math
 import numba
 import numpy as np
 
-from smpstudio._typing import FloatArray, ImageRGB
+from smpstudio._typing import BoolArray, Float32Array, FloatArray, ImageRGB
 from smpstudio.analysis import srgb_to_linear
 from smpstudio.render._splats import Splats
 
@@ -33,9 +33,12 @@ GAUSSIAN_REACH = 3.0
 
 
 @numba.njit(cache=True)
-def _composite(transmit, centre, moment, area, darkening, soft_min):
-    """Multiply ``transmit`` (h, w, 3) by each splat's ``1 − w·darkening``."""
-    h, w = transmit.shape[0], transmit.shape[1]
+def _composite(transmit, centre, moment, area, darkening, gaussian, soft_min, box):
+    """Multiply ``transmit`` (h, w, 3) by each splat's ``1 − w·darkening`` inside ``box``.
+
+    ``box`` is (x0, y0, x1, y1), inclusive pixel bounds; ``gaussian`` forces the Gaussian
+    form whatever the size (blurred light).
+    """
     for k in range(centre.shape[0]):
         a, b, d = moment[k, 0, 0], moment[k, 0, 1], moment[k, 1, 1]
         det = a * d - b * b
@@ -44,7 +47,7 @@ def _composite(transmit, centre, moment, area, darkening, soft_min):
         # minor full axis of the disc: 2·2·√λ_min of the moment
         lam_min = 0.5 * (a + d) - math.sqrt(0.25 * (a - d) ** 2 + b * b)
         cx, cy = centre[k, 0], centre[k, 1]
-        soft = 4.0 * math.sqrt(max(lam_min, 0.0)) >= soft_min
+        soft = not gaussian[k] and 4.0 * math.sqrt(max(lam_min, 0.0)) >= soft_min
         if soft:
             # ellipse boundary: uᵀ (4Σ)⁻¹ u = 1
             ia, ib, id_ = d / (4.0 * det), -b / (4.0 * det), a / (4.0 * det)
@@ -56,8 +59,8 @@ def _composite(transmit, centre, moment, area, darkening, soft_min):
             ia, ib, id_ = gd / gdet, -gb / gdet, ga / gdet
             reach = GAUSSIAN_REACH * math.sqrt(max(ga, gd))
             norm = area[k] / (2.0 * math.pi * math.sqrt(gdet))
-        x0, x1 = max(math.floor(cx - reach), 0), min(math.ceil(cx + reach), w - 1)
-        y0, y1 = max(math.floor(cy - reach), 0), min(math.ceil(cy + reach), h - 1)
+        x0, x1 = max(math.floor(cx - reach), box[0]), min(math.ceil(cx + reach), box[2])
+        y0, y1 = max(math.floor(cy - reach), box[1]), min(math.ceil(cy + reach), box[3])
         for y in range(y0, y1 + 1):
             dy = y - cy
             for x in range(x0, x1 + 1):
@@ -73,7 +76,9 @@ def _composite(transmit, centre, moment, area, darkening, soft_min):
                 else:
                     if q > GAUSSIAN_REACH * GAUSSIAN_REACH:
                         continue
-                    cover = min(norm * math.exp(-0.5 * q), 1.0)
+                    g = norm * math.exp(-0.5 * q)
+                    # blurred light saturates smoothly (no flat top with an edge)
+                    cover = 1.0 - math.exp(-g) if gaussian[k] else min(g, 1.0)
                 if cover <= 0.0:
                     continue
                 for c in range(3):
@@ -89,14 +94,13 @@ def _encode(linear):
 
 
 @numba.njit(cache=True)
-def _apply(image, transmit, decode, out):
-    """``out = encode(decode(image) · transmit)`` where ``transmit < 1``; else the image."""
-    h, w = image.shape[0], image.shape[1]
-    for y in range(h):
-        for x in range(w):
+def _apply(image, transmit, decode, out, box):
+    """``out = encode(decode(image) · transmit)`` where ``transmit ≠ 1``, inside ``box``."""
+    for y in range(box[1], box[3] + 1):
+        for x in range(box[0], box[2] + 1):
             for c in range(3):
                 t = transmit[y, x, c]
-                if t < 1.0:
+                if t != 1.0:
                     out[y, x, c] = _encode(decode[image[y, x, c]] * t)
                 else:
                     out[y, x, c] = image[y, x, c]
@@ -104,6 +108,78 @@ def _apply(image, transmit, decode, out):
 
 _DECODE = srgb_to_linear(np.arange(256) / 255.0)
 """Linear light of each 8-bit sRGB value."""
+
+
+def splat_transmittance(
+    transmit: Float32Array,
+    splats: Splats,
+    darkening: FloatArray,
+    *,
+    gaussian: bool | BoolArray = False,
+    box: tuple[int, int, int, int] | None = None,
+) -> None:
+    """Multiply a transmittance buffer by the splats, in place.
+
+    Parameters
+    ----------
+    transmit : (h, w, 3) ndarray of float32
+        Per pixel and channel, the share of the photo's light kept (1 untouched).
+    splats : Splats
+        Footprints in this image.
+    darkening : (m, 3) ndarray of float
+        Per splat and channel, ``1 − ρ`` (ρ the dot's reflectance over the skin's).
+    gaussian : bool or (m,) ndarray of bool, optional
+        Splats drawn as Gaussians whatever their size (blurred light), all or per splat;
+        their coverage saturates as ``1 − exp(−g)`` of the Gaussian's value ``g`` (a
+        smooth dome where many dots' light overlaps) instead of clipping at 1.
+    box : tuple of int, optional
+        (x0, y0, x1, y1), inclusive pixel bounds to touch (default the whole buffer).
+    """
+    if darkening.shape != (len(splats), 3):
+        raise ValueError(f"darkening must be ({len(splats)}, 3), got {darkening.shape}")
+    h, w = transmit.shape[:2]
+    _composite(
+        transmit,
+        np.ascontiguousarray(splats.centre_px, dtype=np.float64),
+        np.ascontiguousarray(splats.moment_px2, dtype=np.float64),
+        np.ascontiguousarray(splats.area_px2, dtype=np.float64),
+        np.ascontiguousarray(darkening, dtype=np.float64),
+        np.ascontiguousarray(np.broadcast_to(gaussian, (len(splats),)), dtype=np.bool_),
+        SOFT_EDGE_MIN_PX,
+        np.array((0, 0, w - 1, h - 1) if box is None else box, dtype=np.int64),
+    )
+
+
+def apply_transmittance(
+    image: ImageRGB,
+    transmit: Float32Array,
+    *,
+    out: ImageRGB | None = None,
+    box: tuple[int, int, int, int] | None = None,
+) -> ImageRGB:
+    """The photo's linear light times a transmittance buffer, re-encoded to sRGB.
+
+    Parameters
+    ----------
+    image : (h, w, 3) ndarray of uint8
+        The photo, sRGB.
+    transmit : (h, w, 3) ndarray of float32
+        Share of the light kept per pixel and channel (above 1 lightens).
+    out : (h, w, 3) ndarray of uint8, optional
+        Written in place (inside ``box``) instead of a new image.
+    box : tuple of int, optional
+        (x0, y0, x1, y1), inclusive pixel bounds (default all).
+
+    Returns
+    -------
+    (h, w, 3) ndarray of uint8
+        ``out`` or a new image; pixels with a transmittance of exactly 1 are copied.
+    """
+    h, w = image.shape[:2]
+    target = np.zeros_like(image) if out is None else out
+    bounds = np.array((0, 0, w - 1, h - 1) if box is None else box, dtype=np.int64)
+    _apply(np.ascontiguousarray(image), transmit, _DECODE, target, bounds)
+    return target
 
 
 def composite_splats(image: ImageRGB, splats: Splats, reflectance_ratio: FloatArray) -> ImageRGB:
@@ -129,14 +205,5 @@ def composite_splats(image: ImageRGB, splats: Splats, reflectance_ratio: FloatAr
             f"reflectance_ratio must be ({len(splats)}, 3), got {reflectance_ratio.shape}"
         )
     transmit = np.ones(image.shape, dtype=np.float32)
-    _composite(
-        transmit,
-        np.ascontiguousarray(splats.centre_px, dtype=np.float64),
-        np.ascontiguousarray(splats.moment_px2, dtype=np.float64),
-        np.ascontiguousarray(splats.area_px2, dtype=np.float64),
-        np.ascontiguousarray(1.0 - np.clip(reflectance_ratio, 0.0, 1.0), dtype=np.float64),
-        SOFT_EDGE_MIN_PX,
-    )
-    out = np.zeros_like(image)
-    _apply(np.ascontiguousarray(image), transmit, _DECODE, out)
-    return out
+    splat_transmittance(transmit, splats, 1.0 - np.clip(reflectance_ratio, 0.0, 1.0))
+    return apply_transmittance(image, transmit)
