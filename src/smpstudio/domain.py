@@ -760,6 +760,68 @@ DEFAULTS: dict[str, Default] = {
             "spread of dot darkness in the preview, relative",
         ),
         _d(
+            "preview_stubble_mm",
+            0.8,
+            "mm",
+            "domain.md §2.6 [HaircutInfo] (clipper without a guard ≈0.5–1 mm; one chart 0.8)",
+            "length the remaining hair is clipped to in the before/after preview",
+        ),
+        _d(
+            "hair_shaft_diameter_mm",
+            0.07,
+            "mm",
+            "domain.md §2.5 [JSCC1983] (Caucasian scalp 69.6 ± 9.3 µm)",
+            "diameter of a hair shaft (stubble in the preview)",
+        ),
+        _d(
+            "hairs_per_follicular_unit",
+            2.0,
+            "hairs/FU",
+            "domain.md §2.3 [Bernstein1997] (≈2 hairs per FU)",
+            "hairs growing from one follicular unit",
+        ),
+        _d(
+            "full_scalp_fu_density_per_cm2",
+            100.0,
+            "1/cm^2",
+            "domain.md §2.3 [Bernstein1997] (≈1 FU/mm² on a normal non-balding scalp)",
+            "follicular units of a full head of hair, scaled by the analysis' hair share",
+        ),
+        _d(
+            "stubble_seen_below_mm",
+            1.5,
+            "mm",
+            None,
+            "length of each hair shaft seen through the skin below clipped stubble (it adds "
+            "to the shadow of a shaved head)",
+        ),
+        _d(
+            "skin_light_spread_mm",
+            0.15,
+            "mm",
+            None,
+            "SD of the sideways blur of a dot seen through the skin above it (light scattered "
+            "in the epidermis and papillary dermis): a dot's glow in the preview",
+        ),
+        _d(
+            "photo_blur_px",
+            0.6,
+            "px (SD)",
+            None,
+            "softening of a photo by its lens, sensor and compression; a dot drawn into a "
+            "photo is blurred by it too, so it does not stand out as a sharp pixel",
+        ),
+        _d(
+            "dot_optical_gain",
+            70.0,
+            "×",
+            None,
+            "how much more a dot darkens the skin, integrated over its glow, than its "
+            "pigment area alone (light scattered in the skin passes the pigment more than "
+            "once); set so that the default plan darkens bare skin about as much as the "
+            "preview's stubble of clipped dark hair (docs/preview.md)",
+        ),
+        _d(
             "fresh_redness",
             0.10,
             "fraction",
