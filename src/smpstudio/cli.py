@@ -692,10 +692,30 @@ def screen(
 
 
 @app.command()
-def preview(plan_dir: PlanDir) -> None:
-    """Render the impressions onto each photo."""
+def preview(
+    plan_dir: PlanDir,
+    stubble_mm: Annotated[
+        float | None,
+        typer.Option(
+            "--stubble-mm",
+            min=0.0,
+            help="Clip the remaining hair to this length, mm (default preview_stubble_mm).",
+        ),
+    ] = None,
+    long_hair: Annotated[
+        bool,
+        typer.Option(
+            "--long-hair",
+            help="Keep long hair (diffuse thinning): dots darken only the scalp between hairs.",
+        ),
+    ] = False,
+    catalogue: CatalogueOption = None,
+) -> None:
+    """Render the plan onto each photo: before/after, per session, healed years on, and more."""
     with _exit_on_error():
-        paths = workflow.run_preview(plan_dir)
+        paths = workflow.run_preview(
+            plan_dir, stubble_mm=stubble_mm, keep_hair=long_hair, catalogue=catalogue
+        )
     for p in paths:
         _out.print(f"preview: {p}", highlight=False)
 

@@ -104,15 +104,23 @@ from smpstudio.program import (
     program_document,
 )
 from smpstudio.render import (
+    RENDER_DEFAULT_NAMES,
     SKIN_RGB,
+    PreviewLook,
+    RenderModel,
+    contact_sheet,
     density_heat_map,
     design_overlay,
     design_stencil_pdf,
     design_turntable,
     hairline_close_up,
+    hairline_macro,
+    healed_turntable,
     pair_correlation_plot,
+    photo_previews,
     render_preview,
     scalp_grid_overlay,
+    scan_credit,
     session_figure,
     turntable,
 )
@@ -1386,13 +1394,31 @@ def _png_bytes(image: np.ndarray) -> bytes:
     return bytes(encoded)
 
 
-def run_preview(out_dir: Path) -> list[Path]:
-    """Render one preview PNG per photo (all sessions) into ``out_dir/preview``.
+def run_preview(
+    out_dir: Path,
+    *,
+    stubble_mm: float | None = None,
+    keep_hair: bool = False,
+    catalogue: Path | None = None,
+) -> list[Path]:
+    """Write the preview pictures into ``out_dir/preview``.
+
+    Per registered photo: ``<photo>.png`` (where the dots fall, enlarged) and, once the
+    sessions are planned, ``<photo>-before.png`` / ``-after.png`` (a slider pair),
+    ``-before-after.png``, ``-sessions.png``, ``-fresh.png``, ``-healed-1y.png`` and
+    ``-healed-5y.png``; then ``hairline-macro.png``, ``turntable.png`` and
+    ``contact-sheet.png``.
 
     Parameters
     ----------
     out_dir : Path
-        Plan folder after ``pattern`` (sessions optional).
+        Plan folder after ``pattern`` (the realistic pictures need ``sessions`` too).
+    stubble_mm : float, optional
+        Length the remaining hair is clipped to, mm (default ``preview_stubble_mm``).
+    keep_hair : bool, optional
+        Keep long hair (diffuse thinning): dots show only between hairs.
+    catalogue : Path, optional
+        Pigment catalogue the sessions were planned with (default the bundled example).
 
     Returns
     -------
@@ -1403,12 +1429,33 @@ def run_preview(out_dir: Path) -> list[Path]:
     ------
     ImageReadError
         If a photo copy in the plan folder is missing or was changed.
+    PlanValidationError
+        If the stubble length is negative.
     """
     plan = _load_after(out_dir, "preview", "pattern")
-    assert plan.pattern is not None
+    assert plan.pattern is not None and plan.head is not None
+    stubble = plan.default_value("preview_stubble_mm") if stubble_mm is None else stubble_mm
+    if not stubble >= 0:
+        raise PlanValidationError(f"stubble length must be ≥ 0 mm, got {stubble}")
     folder = out_dir / "preview"
     folder.mkdir(exist_ok=True)
-    written = []
+    realistic = bool(plan.sessions) and plan.design is not None
+    pigments = load_catalogue(catalogue)
+    model = OpticalModel.from_defaults(plan.default_value)
+    look = PreviewLook(
+        stubble,
+        keep_hair=keep_hair,
+        seed=plan.seed,
+        render=RenderModel.from_defaults(plan.default_value),
+    )
+    written: list[Path] = []
+    sheet: dict[str, np.ndarray] = {}
+
+    def write(name: str, image: np.ndarray) -> None:
+        path = folder / f"{name}.png"
+        write_bytes_atomic(path, _png_bytes(image))
+        written.append(path)
+
     for view in plan.views:
         if view.camera is None:  # no face to register this photo by (top, back)
             continue
@@ -1418,10 +1465,58 @@ def run_preview(out_dir: Path) -> list[Path]:
             raise ImageReadError(
                 photo, "the photo changed since it was analysed; run 'smp analyse'"
             )
-        path = folder / f"{view.name}.png"
-        write_bytes_atomic(path, _png_bytes(render_preview(image, view, plan.pattern)))
-        written.append(path)
+        write(view.name, render_preview(image, view, plan.pattern))
+        if not realistic:
+            continue
+        assert plan.design is not None
+        pictures = photo_previews(
+            image, view, plan.head, plan.design, plan.pattern, plan.sessions, pigments, model, look
+        )
+        for name, picture in pictures.items():
+            write(f"{view.name}-{name}", picture)
+            if name not in ("before", "after"):
+                sheet[f"{view.name}: {name}"] = picture
+    if realistic:
+        assert plan.design is not None
+        skin = plan.views[0].skin_lab
+        sheet["hairline macro"] = hairline_macro(
+            plan.head,
+            plan.design,
+            plan.pattern,
+            plan.sessions,
+            pigments,
+            model,
+            skin,
+            seed=plan.seed,
+            render=look.render,
+        )
+        sheet["turntable"] = healed_turntable(
+            plan.head, plan.pattern, plan.sessions, pigments, model, skin, seed=plan.seed
+        )
+        write("hairline-macro", sheet["hairline macro"])
+        write("turntable", sheet["turntable"])
+        title = f"SMP Studio preview of the plan (seed {plan.seed})"
+        write(
+            "contact-sheet",
+            contact_sheet(
+                sheet,
+                title=title,
+                notes=[f"unsourced defaults used: {', '.join(_preview_unsourced(plan))}"],
+                credit=scan_credit(plan.head),
+            ),
+        )
     return written
+
+
+def _preview_unsourced(plan: Plan) -> list[str]:
+    """``name = value unit`` of each unsourced default the preview pictures rely on."""
+    names = ("preview_stubble_mm", *RENDER_DEFAULT_NAMES.values())
+    return [
+        f"{name} = {plan.default_value(name):g} {DEFAULTS[name].unit}"
+        + (" (edited)" if name in plan.edited_defaults else "")
+        for name in names
+        if DEFAULTS[name].is_unsourced
+    ]
 
 
 def program_schema() -> dict[str, object]:

@@ -1,12 +1,22 @@
 """Render: the plan drawn onto the client's photos."""
 
-from smpstudio.render._composite import composite_splats
+from smpstudio.render._composite import (
+    apply_transmittance,
+    composite_splats,
+    splat_transmittance,
+)
 from smpstudio.render._design_overlay import (
     DRAWN_ZONE_RGB,
     ZONE_RGB,
     design_overlay,
     design_turntable,
     zone_rgb,
+)
+from smpstudio.render._hair import (
+    FALLBACK_HAIR_LAB,
+    clipped_hair,
+    hair_density_per_mm2,
+    stubble_coverage,
 )
 from smpstudio.render._head_overlay import (
     GRID_STEP_MM,
@@ -16,17 +26,29 @@ from smpstudio.render._head_overlay import (
 )
 from smpstudio.render._head_view import (
     SKIN_RGB,
+    PhotoGeometry,
+    photo_geometry,
     render_camera_view,
     render_head_view,
     seen_surface,
     studio_camera,
 )
 from smpstudio.render._healed import (
+    DEFAULT_RENDER,
     FALLBACK_PIGMENT,
+    RENDER_DEFAULT_NAMES,
+    DotLayer,
+    RenderModel,
+    blurred_by_photo,
+    dot_layer,
+    dot_variation,
     healed_preview,
+    hidden_pixels,
+    photo_dots,
+    position_hash,
     session_reflectance,
-    varied_splats,
 )
+from smpstudio.render._live import LIVE_MAX_PIXELS, TILE_PX, LivePreview, impression_keys
 from smpstudio.render._pattern_figures import (
     CLOSE_UP_PX_PER_MM,
     density_heat_map,
@@ -38,41 +60,84 @@ from smpstudio.render._preview import (
     render_preview,
     visible_impressions,
 )
+from smpstudio.render._preview_set import (
+    PREVIEW_CAVEAT,
+    PREVIEW_YEARS,
+    SCAN_CREDITS,
+    PreviewLook,
+    contact_sheet,
+    footprint_matrices_orthographic,
+    hairline_macro,
+    healed_turntable,
+    photo_previews,
+    scan_credit,
+)
 from smpstudio.render._session_figures import session_figure
 from smpstudio.render._splats import Splats, footprint_matrices, project_splats
 from smpstudio.render._stencil_pdf import SCALE_BAR_MM, design_stencil_pdf
 
 __all__ = [
     "CLOSE_UP_PX_PER_MM",
+    "DEFAULT_RENDER",
     "DRAWN_ZONE_RGB",
+    "FALLBACK_HAIR_LAB",
     "FALLBACK_PIGMENT",
     "GRID_STEP_MM",
+    "LIVE_MAX_PIXELS",
     "MIN_VISIBLE_DIAMETER_PX",
+    "PREVIEW_CAVEAT",
+    "PREVIEW_YEARS",
+    "RENDER_DEFAULT_NAMES",
     "SCALE_BAR_MM",
+    "SCAN_CREDITS",
     "SKIN_RGB",
+    "TILE_PX",
     "TURNTABLE_AZIMUTHS_DEG",
     "ZONE_RGB",
+    "DotLayer",
+    "LivePreview",
+    "PhotoGeometry",
+    "PreviewLook",
+    "RenderModel",
     "Splats",
+    "apply_transmittance",
+    "blurred_by_photo",
+    "clipped_hair",
     "composite_splats",
+    "contact_sheet",
     "density_heat_map",
     "design_overlay",
     "design_stencil_pdf",
     "design_turntable",
+    "dot_layer",
+    "dot_variation",
     "footprint_matrices",
+    "footprint_matrices_orthographic",
+    "hair_density_per_mm2",
     "hairline_close_up",
+    "hairline_macro",
     "healed_preview",
+    "healed_turntable",
+    "hidden_pixels",
+    "impression_keys",
     "pair_correlation_plot",
+    "photo_dots",
+    "photo_geometry",
+    "photo_previews",
+    "position_hash",
     "project_splats",
     "render_camera_view",
     "render_head_view",
     "render_preview",
     "scalp_grid_overlay",
+    "scan_credit",
     "seen_surface",
     "session_figure",
     "session_reflectance",
+    "splat_transmittance",
+    "stubble_coverage",
     "studio_camera",
     "turntable",
-    "varied_splats",
     "visible_impressions",
     "zone_rgb",
 ]
