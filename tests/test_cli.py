@@ -1,4 +1,5 @@
 import json
+import shutil
 from pathlib import Path
 
 import cv2
@@ -170,3 +171,33 @@ def test_plan_prints_unsourced_defaults(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
     assert "unsourced defaults in this plan" in result.stdout
     assert "eye_forward_of_tragion_mm = 78 mm" in " ".join(result.stdout.split())
+
+
+def test_preview_writes_every_picture_and_honours_edited_defaults(
+    example_plan_dir: Path, tmp_path: Path
+) -> None:
+    folder = example_plan_dir / "preview"
+    names = [
+        "front-before", "front-after", "front-before-after", "front-sessions", "front-fresh",
+        "front-healed-1y", "front-healed-5y", "hairline-macro", "turntable", "contact-sheet",
+    ]  # fmt: skip
+    pictures = {n: cv2.imread(str(folder / f"{n}.png")) for n in names}
+    assert all(p is not None for p in pictures.values())
+    assert pictures["front-before"].shape == pictures["front-after"].shape == (550, 450, 3)
+    assert pictures["hairline-macro"].shape[1] == 800  # 40 mm at 20 px/mm
+    # the sessions strip holds one picture per session, side by side
+    assert pictures["front-sessions"].shape[1] == 3 * pictures["front-fresh"].shape[1]
+    used = load_plan(example_plan_dir).defaults_used
+    assert "dot_optical_gain" in used and "preview_stubble_mm" in used
+    copy = tmp_path / "plan"
+    shutil.copytree(example_plan_dir, copy)
+    refused = runner.invoke(app, ["preview", str(copy), "--set", "dot_optical_gain=0.5"])
+    assert refused.exit_code == 2
+    assert "optical_gain must be at least 1" in " ".join(refused.output.split())
+    darker = runner.invoke(app, ["preview", str(copy), "--set", "dot_optical_gain=140"])
+    assert darker.exit_code == 0, darker.output
+    assert load_plan(copy).edited_defaults["dot_optical_gain"] == 140
+    before = pictures["front-before"].astype(int).sum()
+    after = pictures["front-after"].astype(int).sum()
+    edited = cv2.imread(str(copy / "preview" / "front-after.png")).astype(int).sum()
+    assert before - edited > 1.5 * (before - after)

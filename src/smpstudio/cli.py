@@ -566,6 +566,10 @@ def _lab(text: str | None, option: str) -> tuple[float, float, float] | None:
     return lab, a, b
 
 
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="NAME=VALUE: edit a named default of this stage (repeatable)."),
+]
 CatalogueOption = Annotated[
     Path | None,
     typer.Option(help="Pigment catalogue JSON (default: the example catalogue shipped)."),
@@ -585,10 +589,7 @@ def sessions(
     hair_lab: Annotated[
         str | None, typer.Option(help="Client's hair colour L,a,b where the photos lack it.")
     ] = None,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="NAME=VALUE: edit a named default of this stage (repeatable)."),
-    ] = None,
+    set_: SetOption = None,
 ) -> None:
     """Split into sessions, choose shades, write schedule, aftercare and forecast."""
     with _exit_on_error():
@@ -710,11 +711,16 @@ def preview(
         ),
     ] = False,
     catalogue: CatalogueOption = None,
+    set_: SetOption = None,
 ) -> None:
     """Render the plan onto each photo: before/after, per session, healed years on, and more."""
     with _exit_on_error():
         paths = workflow.run_preview(
-            plan_dir, stubble_mm=stubble_mm, keep_hair=long_hair, catalogue=catalogue
+            plan_dir,
+            stubble_mm=stubble_mm,
+            keep_hair=long_hair,
+            catalogue=catalogue,
+            edits=_named_values(set_, "--set", "NAME"),
         )
     for p in paths:
         _out.print(f"preview: {p}", highlight=False)

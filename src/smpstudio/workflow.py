@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import cv2
 import jsonschema
@@ -106,6 +107,7 @@ from smpstudio.program import (
 from smpstudio.render import (
     RENDER_DEFAULT_NAMES,
     SKIN_RGB,
+    PlannedDots,
     PreviewLook,
     RenderModel,
     contact_sheet,
@@ -264,6 +266,7 @@ _STAGE_DEFAULTS: dict[str, tuple[str, ...]] = {
         "aftercare_healing_days",
         "aftercare_pool_days_after_final",
     ),
+    "preview": ("preview_stubble_mm", *RENDER_DEFAULT_NAMES.values()),
 }
 _STAGE_SEED_KEYS = {"pattern": 4}
 
@@ -295,6 +298,17 @@ def _remove_outputs_after(out_dir: Path, stage: str) -> None:
         for pattern in patterns:
             for path in out_dir.glob(pattern):
                 path.unlink()
+
+
+_Model = TypeVar("_Model", OpticalModel, SessionSettings, RenderModel)
+
+
+def _from_defaults(kind: type[_Model], plan: Plan) -> _Model:
+    """A model of the plan's named defaults; an edit it refuses is the plan's error."""
+    try:
+        return kind.from_defaults(plan.default_value)
+    except ValueError as exc:
+        raise PlanValidationError(f"the plan's edited defaults: {exc}") from exc
 
 
 def _load_after(folder: Path, stage: str, needs: str) -> Plan:
@@ -951,8 +965,8 @@ def run_sessions(
     if not 1 <= count <= 7:
         raise PlanValidationError(f"session_count must be 1–7, got {count}")
     pigments = load_catalogue(catalogue)
-    model = OpticalModel.from_defaults(plan.default_value)
-    settings = SessionSettings.from_defaults(plan.default_value)
+    model = _from_defaults(OpticalModel, plan)
+    settings = _from_defaults(SessionSettings, plan)
     shares = cumulative_shares(
         count,
         first_share=plan.default_value("first_session_share"),
@@ -1275,7 +1289,7 @@ def run_follow_up(
         plan.pattern,
         measurement,
         catalogue=pigments,
-        model=OpticalModel.from_defaults(plan.default_value),
+        model=_from_defaults(OpticalModel, plan),
         skin_lab=plan.views[0].skin_lab,
         sessions_done=sessions_done,
         date=date,
@@ -1292,7 +1306,7 @@ def run_follow_up(
     shutil.copyfile(photo, out_dir / view.image_file)
     save_plan(plan, out_dir)
     _remove_outputs_after(out_dir, "sessions")
-    _write_session_files(out_dir, plan, pigments, OpticalModel.from_defaults(plan.default_value))
+    _write_session_files(out_dir, plan, pigments, _from_defaults(OpticalModel, plan))
     return plan
 
 
@@ -1346,7 +1360,7 @@ def run_touch_up(
     plan = dataclasses.replace(plan, touch_ups=(*plan.touch_ups, touch_up))
     save_plan(plan, out_dir)
     _write_session_files(
-        out_dir, plan, load_catalogue(catalogue), OpticalModel.from_defaults(plan.default_value)
+        out_dir, plan, load_catalogue(catalogue), _from_defaults(OpticalModel, plan)
     )
     return plan
 
@@ -1400,6 +1414,7 @@ def run_preview(
     stubble_mm: float | None = None,
     keep_hair: bool = False,
     catalogue: Path | None = None,
+    edits: Mapping[str, float] | None = None,
 ) -> list[Path]:
     """Write the preview pictures into ``out_dir/preview``.
 
@@ -1419,6 +1434,8 @@ def run_preview(
         Keep long hair (diffuse thinning): dots show only between hairs.
     catalogue : Path, optional
         Pigment catalogue the sessions were planned with (default the bundled example).
+    edits : mapping of str to float, optional
+        Named defaults of the preview edited (``dot_optical_gain``, ...), kept in the plan.
 
     Returns
     -------
@@ -1432,21 +1449,26 @@ def run_preview(
     PlanValidationError
         If the stubble length is negative.
     """
-    plan = _load_after(out_dir, "preview", "pattern")
-    assert plan.pattern is not None and plan.head is not None
+    loaded = _load_after(out_dir, "preview", "pattern")
+    plan = _with_edits(_with_defaults(loaded, "preview"), "preview", edits or {})
     stubble = plan.default_value("preview_stubble_mm") if stubble_mm is None else stubble_mm
     if not stubble >= 0:
         raise PlanValidationError(f"stubble length must be ≥ 0 mm, got {stubble}")
+    render = _from_defaults(RenderModel, plan)
+    if plan.defaults_used != loaded.defaults_used or plan.edited_defaults != loaded.edited_defaults:
+        save_plan(plan, out_dir)
+    assert plan.pattern is not None and plan.head is not None
     folder = out_dir / "preview"
     folder.mkdir(exist_ok=True)
     realistic = bool(plan.sessions) and plan.design is not None
-    pigments = load_catalogue(catalogue)
-    model = OpticalModel.from_defaults(plan.default_value)
-    look = PreviewLook(
-        stubble,
-        keep_hair=keep_hair,
-        seed=plan.seed,
-        render=RenderModel.from_defaults(plan.default_value),
+    look = PreviewLook(stubble, keep_hair=keep_hair)
+    dots = PlannedDots(
+        plan.pattern,
+        plan.sessions,
+        load_catalogue(catalogue),
+        _from_defaults(OpticalModel, plan),
+        render,
+        plan.seed,
     )
     written: list[Path] = []
     sheet: dict[str, np.ndarray] = {}
@@ -1469,9 +1491,7 @@ def run_preview(
         if not realistic:
             continue
         assert plan.design is not None
-        pictures = photo_previews(
-            image, view, plan.head, plan.design, plan.pattern, plan.sessions, pigments, model, look
-        )
+        pictures = photo_previews(image, view, plan.head, plan.design, dots, look)
         for name, picture in pictures.items():
             write(f"{view.name}-{name}", picture)
             if name not in ("before", "after"):
@@ -1479,20 +1499,8 @@ def run_preview(
     if realistic:
         assert plan.design is not None
         skin = plan.views[0].skin_lab
-        sheet["hairline macro"] = hairline_macro(
-            plan.head,
-            plan.design,
-            plan.pattern,
-            plan.sessions,
-            pigments,
-            model,
-            skin,
-            seed=plan.seed,
-            render=look.render,
-        )
-        sheet["turntable"] = healed_turntable(
-            plan.head, plan.pattern, plan.sessions, pigments, model, skin, seed=plan.seed
-        )
+        sheet["hairline macro"] = hairline_macro(plan.head, plan.design, dots, skin)
+        sheet["turntable"] = healed_turntable(plan.head, dots, skin)
         write("hairline-macro", sheet["hairline macro"])
         write("turntable", sheet["turntable"])
         title = f"SMP Studio preview of the plan (seed {plan.seed})"

@@ -157,7 +157,9 @@ def test_plan_with_front_photo_and_back_render(renders, tmp_path: Path) -> None:
     cameras = {v.name: v.camera for v in plan.views}
     assert cameras["front"] is not None and cameras["front"].centre_mm[2] > 300
     assert cameras["back"] is not None and cameras["back"].centre_mm[2] < -300
-    assert sorted(p.name for p in (out / "preview").iterdir()) == ["back.png", "front.png"]
+    pictures = {p.name for p in (out / "preview").iterdir()}
+    for view in ("back", "front"):
+        assert {f"{view}.png", f"{view}-before.png", f"{view}-after.png"} <= pictures
     assert sorted(p.name for p in (out / "analysis").iterdir()) == [
         "back.json",
         "back.png",

@@ -26,7 +26,7 @@ def test_each_seen_scalp_pixel_is_tinted_by_its_own_zone(example_plan_dir: Path)
     )
     assert np.array_equal(written, overlay)  # `smp design` wrote exactly this picture
 
-    seen, _ = seen_surface(plan.head, view.camera, w, h, samples_per_pixel=2.0)
+    seen, _ = seen_surface(plan.head, view.camera, w, h)
     rows, cols = np.nonzero(np.isfinite(seen[..., 0]))
     zone = zone_of_points(plan.head, plan.design, seen[rows, cols])
     changed = np.abs(overlay.astype(int) - photo.astype(int)).max(axis=2) > 0

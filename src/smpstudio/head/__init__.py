@@ -42,6 +42,7 @@ from smpstudio.head._from_scan import (
 )
 from smpstudio.head._geodesic import cotangent_laplacian, geodesic_distance_mm
 from smpstudio.head._measure import HeadMeasures, horizontal_section, measure_head
+from smpstudio.head._raster import rasterize_head
 from smpstudio.head._registration import (
     face_template_mm,
     register_frontal_view,
@@ -147,6 +148,7 @@ __all__ = [
     "normal_steps_deg",
     "points_at_barycentric",
     "project_visible",
+    "rasterize_head",
     "region_area_cm2",
     "register_frontal_view",
     "remesh_scalp",

@@ -2,19 +2,14 @@
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from smpstudio._typing import BoolArray, Float32Array, FloatArray, PointsMM
 from smpstudio.core import Camera, HeadModel
-from smpstudio.head._align import surface_samples
+from smpstudio.head._raster import rasterize_head
 
 OCCLUSION_TOLERANCE_MM = 1.5
 """A point is hidden when the head surface lies more than this in front of it."""
-SAMPLES_PER_PIXEL = 2.0
-"""Head surface samples per pixel of the depth buffer (at the head's distance)."""
-MAX_DEPTH_SAMPLES = 4_000_000
-"""Cap on the depth-buffer samples (a close-up of a whole head)."""
 GRAZING_SLOPE = float(np.tan(np.radians(75.0)))
 """Depth change per unit of image distance on a surface seen 75° from its normal: the
 nearest sample in a pixel may lie this many pixel widths nearer than a point of the same
@@ -27,14 +22,18 @@ class DepthBuffer:
 
     Parameters
     ----------
-    nearest_mm : (h, w) ndarray of float32
+    nearest_mm : (h', w') ndarray of float32
         Camera-frame depth of the nearest head surface, mm (inf where none).
     pixel_mm : float
-        Width of a pixel at the head's distance, mm.
+        Width of one of the buffer's pixels at the head's distance, mm.
+    scale : float, optional
+        The buffer's pixels per image pixel (1: the image's own size; below 1 a coarser
+        buffer of a large photo).
     """
 
     nearest_mm: Float32Array
     pixel_mm: float
+    scale: float = 1.0
 
 
 def depth_buffer(head: HeadModel, camera: Camera, width_px: int, height_px: int) -> DepthBuffer:
@@ -52,27 +51,13 @@ def depth_buffer(head: HeadModel, camera: Camera, width_px: int, height_px: int)
     Returns
     -------
     DepthBuffer
-        From uniform samples of the surface, about ``SAMPLES_PER_PIXEL`` per pixel at the
-        head's distance (its centroid's); pixels no sample reached take the nearest depth
-        around them.
+        The nearest front-facing triangle at each pixel's centre (:func:`rasterize_head`).
     """
     _, centre = camera.project(head.vertices_mm.mean(axis=0, keepdims=True))
     pixel_mm = abs(float(centre[0])) / camera.fx_px
-    area = float(head.face_areas_mm2.sum())
-    count = int(min(MAX_DEPTH_SAMPLES, SAMPLES_PER_PIXEL * area / pixel_mm**2))
-    samples, _ = surface_samples(head.vertices_mm, head.faces, count, seed=1)
-    s_xy, s_depth = camera.project(samples)
-    s_col, s_row = np.floor(s_xy[:, 0]), np.floor(s_xy[:, 1])
-    ok = (s_depth > 0) & (s_col >= 0) & (s_row >= 0) & (s_col < width_px) & (s_row < height_px)
-    buffer = np.full(height_px * width_px, np.inf, dtype=np.float32)
-    np.minimum.at(
-        buffer,
-        (s_row[ok] * width_px + s_col[ok]).astype(np.int64),
-        s_depth[ok].astype(np.float32),
+    _, _, nearest = rasterize_head(
+        head, camera, width_px, height_px, head.face_normals, with_points=False
     )
-    nearest = buffer.reshape(height_px, width_px)
-    empty = np.isinf(nearest)
-    nearest[empty] = cv2.erode(nearest, np.ones((3, 3), np.uint8))[empty]
     return DepthBuffer(nearest, pixel_mm)
 
 
@@ -117,13 +102,17 @@ def project_visible(
     on the other points asked about.
     """
     xy, z = camera.project(points_mm)
-    col, row = np.floor(xy[:, 0]), np.floor(xy[:, 1])
+    col, row = np.floor(xy[:, 0] + 0.5), np.floor(xy[:, 1] + 0.5)  # pixel centres at integers
     inside = (z > 0) & (col >= 0) & (row >= 0) & (col < width_px) & (row < height_px)
     if not inside.any():
         return xy, inside
     if depth is None:
         depth = depth_buffer(head, camera, width_px, height_px)
-    r, c = row[inside].astype(np.int64), col[inside].astype(np.int64)
+    h, w = depth.nearest_mm.shape
+    # the buffer's camera is this one resized by ``scale``; pixel centres at integers
+    r = np.floor((xy[inside, 1] + 0.5) * depth.scale).astype(np.int64)
+    c = np.floor((xy[inside, 0] + 0.5) * depth.scale).astype(np.int64)
+    r, c = np.clip(r, 0, h - 1), np.clip(c, 0, w - 1)
     visible = inside.copy()
     slack = tolerance_mm + 2 * GRAZING_SLOPE * depth.pixel_mm
     visible[inside] = z[inside] <= depth.nearest_mm[r, c] + slack

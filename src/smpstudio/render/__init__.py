@@ -25,11 +25,13 @@ from smpstudio.render._head_overlay import (
     turntable,
 )
 from smpstudio.render._head_view import (
+    GEOMETRY_MAX_PIXELS,
     SKIN_RGB,
     PhotoGeometry,
     photo_geometry,
     render_camera_view,
     render_head_view,
+    scaled_camera,
     seen_surface,
     studio_camera,
 )
@@ -48,7 +50,12 @@ from smpstudio.render._healed import (
     position_hash,
     session_reflectance,
 )
-from smpstudio.render._live import LIVE_MAX_PIXELS, TILE_PX, LivePreview, impression_keys
+from smpstudio.render._live import (
+    LIVE_MAX_PIXELS,
+    TILE_PX,
+    LivePreview,
+    impression_keys,
+)
 from smpstudio.render._pattern_figures import (
     CLOSE_UP_PX_PER_MM,
     density_heat_map,
@@ -64,6 +71,7 @@ from smpstudio.render._preview_set import (
     PREVIEW_CAVEAT,
     PREVIEW_YEARS,
     SCAN_CREDITS,
+    PlannedDots,
     PreviewLook,
     contact_sheet,
     footprint_matrices_orthographic,
@@ -82,6 +90,7 @@ __all__ = [
     "DRAWN_ZONE_RGB",
     "FALLBACK_HAIR_LAB",
     "FALLBACK_PIGMENT",
+    "GEOMETRY_MAX_PIXELS",
     "GRID_STEP_MM",
     "LIVE_MAX_PIXELS",
     "MIN_VISIBLE_DIAMETER_PX",
@@ -97,6 +106,7 @@ __all__ = [
     "DotLayer",
     "LivePreview",
     "PhotoGeometry",
+    "PlannedDots",
     "PreviewLook",
     "RenderModel",
     "Splats",
@@ -129,6 +139,7 @@ __all__ = [
     "render_camera_view",
     "render_head_view",
     "render_preview",
+    "scaled_camera",
     "scalp_grid_overlay",
     "scan_credit",
     "seen_surface",

@@ -106,6 +106,23 @@ def _apply(image, transmit, decode, out, box):
                     out[y, x, c] = image[y, x, c]
 
 
+@numba.njit(cache=True)
+def _encode_all(linear, out):
+    """``out = encode(linear)`` for an (h, w, 3) linear image."""
+    h, w = linear.shape[0], linear.shape[1]
+    for y in range(h):
+        for x in range(w):
+            for c in range(3):
+                out[y, x, c] = _encode(linear[y, x, c])
+
+
+def encode_linear(linear: Float32Array) -> ImageRGB:
+    """An (h, w, 3) linear-light image (0–1, clipped) as 8-bit sRGB."""
+    out = np.zeros(linear.shape, np.uint8)
+    _encode_all(np.ascontiguousarray(linear, dtype=np.float32), out)
+    return out
+
+
 _DECODE = srgb_to_linear(np.arange(256) / 255.0)
 """Linear light of each 8-bit sRGB value."""
 

@@ -108,7 +108,7 @@ def design_overlay(
     """
     h, w = image.shape[:2]
     chart = scalp_chart(head) if chart is None else chart
-    seen, _ = seen_surface(head, camera, w, h, samples_per_pixel=2.0)
+    seen, _ = seen_surface(head, camera, w, h)
     _, depth = camera.project(head.vertices_mm.mean(axis=0, keepdims=True))
     return _paint_design(image, seen, float(depth[0]) / camera.fx_px, head, design, chart)
 

@@ -3,11 +3,12 @@
 Where the photo shows hair on the scalp, the hair is replaced by the bare skin under it and
 the stubble of a chosen length (issue 9, item 3):
 
-* **Skin under the hair**: the photo's own bare skin, its mean colour in linear light times
-  a shading ``c₀ + c·n`` (an ambient term and one directional light, ``n`` the head model's
-  normal at the pixel) fitted to its luminance and kept within the range the bare skin
-  shows, predicted where the hair was, feathered over a pixel or two and given the fine
-  texture of a window of the client's own bare skin (freckles, pores, grain).
+* **Skin under the hair**: the photo's own bare skin round the hair (else anywhere): its
+  mean colour in linear light times a shading ``c₀ + c·n`` (an ambient term and one
+  directional light, ``n`` the head model's normal at the pixel) fitted to its luminance
+  and kept within the range the bare skin shows, predicted where the hair was, feathered
+  into the skin around and given the fine texture of a window of the client's own bare
+  skin (freckles, pores, grain).
 * **Stubble**: each pixel's hairs are drawn (Poisson) from the hair share the analysis
   measured on that part of the head times a full scalp's hair density; each hair covers its
   shaft's diameter times the clipped length plus the shaft seen through the skin; covered
@@ -21,17 +22,20 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
-from smpstudio._typing import BoolArray, FloatArray, ImageRGB
-from smpstudio.analysis import linear_to_srgb
-from smpstudio.core import HeadModel, View
+from smpstudio._typing import BoolArray, FloatArray, ImageRGB, PointsMM
+from smpstudio.core import Camera, HeadModel, View
 from smpstudio.errors import PlanValidationError
 from smpstudio.pigment import lab_to_linear_rgb
-from smpstudio.render._composite import _DECODE
+from smpstudio.render._composite import _DECODE, encode_linear
 from smpstudio.render._head_view import PhotoGeometry, photo_geometry
 from smpstudio.render._healed import DEFAULT_RENDER, RenderModel
 
 FALLBACK_HAIR_LAB = (25.0, 3.0, 5.0)
 """Dark brown stubble where the analysis measured no hair colour (unsourced)."""
+MIN_BARE_PX = 200
+"""Fewest bare-skin pixels a skin fit is made from."""
+RING_PX = 31
+"""Width of the band round the hair whose bare skin the skin under the hair is fitted to."""
 FEATHER_PX = 3.0
 """SD of the blend from the clipped skin into the photo's bare skin around it, pixels."""
 TEXTURE_WINDOW_PX = 40
@@ -137,73 +141,105 @@ def clipped_hair(
     h, w = image.shape[:2]
     if geometry is None:
         geometry = photo_geometry(head, view.camera, w, h)
-    points, normals = geometry.points_mm, geometry.normals
-    on_head = geometry.face >= 0
-    face = geometry.face[on_head]
     background = view.masks.get("background", np.zeros((h, w), bool))
-    scalp = geometry.scalp(head)
-    hair = view.masks["hair"] & ~background
+    hair_all = view.masks["hair"] & ~background
+    face_all = geometry.image_face
+    scalp_all = (face_all >= 0) & head.scalp_faces[np.maximum(face_all, 0)]
+    # the reach of the skin fit, the feather and the backdrop fill
+    box = _work_box(hair_all | scalp_all, RING_PX + int(4 * (FEATHER_PX + BACKDROP_SMOOTHING_PX)))
+    out = image.copy()
+    replaced = np.zeros((h, w), bool)
+    if box is None:
+        return out, replaced
+    y0, y1, x0, x1 = box
+    crop = (slice(y0, y1), slice(x0, x1))
+    hair, scalp, face = hair_all[crop], scalp_all[crop], face_all[crop]
+    on_head = face >= 0
+
+    def surface(mask: BoolArray) -> tuple[PointsMM, FloatArray]:
+        rows, cols = np.nonzero(mask)
+        points, normals, _ = geometry.at(rows + y0, cols + x0)
+        return points, normals
+
     # the design's share where a photo measured it; else this photo's own mask says
     share = hair.astype(np.float64)
-    measured = np.zeros((h, w), bool)
-    measured[on_head] = np.isfinite(hair_share[face])
-    share[measured] = hair_share[face][measured[on_head]]
+    known = on_head.copy()
+    known[on_head] = np.isfinite(hair_share[face[on_head]])
+    share[known] = hair_share[face[known]]
     clipped = hair & on_head
-    linear = _DECODE[image].astype(np.float32)
-    bare = view.masks.get("skin", ~hair) & on_head & ~hair
-    fit = _skin_under_hair(linear, normals, bare)
+    linear = _DECODE[image[crop]].astype(np.float32)
+    bare = view.masks.get("skin", ~hair_all)[crop] & on_head & ~hair
+    # the skin round the hair says most about the skin under it (colour varies over a face)
+    ring = cv2.dilate(clipped.astype(np.uint8), np.ones((RING_PX, RING_PX), np.uint8)) > 0
+    fit = None
+    for source in (bare & ring, bare):
+        if fit is None and source.sum() >= MIN_BARE_PX:
+            fit = _skin_under_hair(linear[source], surface(source)[1])
     rng = np.random.default_rng(seed)
-    blur = render.photo_blur_px
     if fit is not None:
         # feathered into the bare skin around, with the texture of the client's own skin
         alpha = cv2.GaussianBlur(clipped.astype(np.float32), (0, 0), FEATHER_PX)
-        alpha = np.maximum(np.minimum(2.0 * alpha, 1.0), clipped) * (on_head & ~background)
+        alpha = np.maximum(np.minimum(2.0 * alpha, 1.0), clipped) * on_head
         near = alpha > 0
-        under = fit(normals[near]) * _skin_texture(linear, bare)[near][:, None]
+        under = fit(surface(near)[1]) * _skin_texture(linear, bare)[near][:, None]
         a = alpha[near][:, None]
         linear[near] = a * under + (1.0 - a) * linear[near]
     # hairs each pixel sees: density on the surface times the scalp area the pixel spans
-    _, depth = view.camera.project(points[on_head])
-    to_camera = view.camera.centre_mm - points[on_head]
-    cos_view = np.einsum("ij,ij->i", normals[on_head], to_camera) / np.linalg.norm(
-        to_camera, axis=1
-    )
-    area = np.zeros((h, w))
-    area[on_head] = (depth / view.camera.fx_px) ** 2 / np.clip(cos_view, 0.2, 1.0)
-    grows = (scalp | clipped) & (share > 0) & ~background  # stubble wherever hair grows
-    hairs = rng.poisson(hair_density_per_mm2(share[grows], render) * area[grows])
-    seen = np.zeros((h, w), np.float32)
-    seen[grows] = stubble_coverage(hairs.astype(float), area[grows], stubble_mm, render)
-    cover = cv2.GaussianBlur(seen, (0, 0), blur) * grows  # as soft as the photo
+    grows = (scalp | clipped) & (share > 0)  # stubble wherever hair grows
+    area = _pixel_area_mm2(view.camera, *surface(grows))
+    hairs = rng.poisson(hair_density_per_mm2(share[grows], render) * area)
+    seen = np.zeros(face.shape, np.float32)
+    seen[grows] = stubble_coverage(hairs.astype(float), area, stubble_mm, render)
+    cover = cv2.GaussianBlur(seen, (0, 0), render.photo_blur_px) * grows  # as soft as the photo
     hair_rgb = lab_to_linear_rgb(view.hair_lab or FALLBACK_HAIR_LAB).astype(np.float32)
-    ratio = hair_rgb / np.maximum(linear, 1e-4)
-    transmit = 1.0 - cover[..., None] * (1.0 - ratio)
-    encoded = linear_to_srgb(np.clip(linear * transmit, 0.0, 1.0))
-    out: ImageRGB = np.round(255.0 * encoded).astype(np.uint8)
+    touched = cover > 0
+    linear[touched] += cover[touched][:, None] * (hair_rgb - linear[touched])
+    patch = encode_linear(linear)
     # hair outside the head's outline (and its last fringe pixels): the backdrop behind it
-    standing = cv2.dilate(hair.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    standing &= ~on_head
-    if standing.any():
-        backdrop = _backdrop(out, background & ~hair)
-        out[standing] = backdrop[standing]
-    return out, clipped | standing
+    standing = (cv2.dilate(hair.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & ~on_head
+    near = _work_box(standing, int(4 * BACKDROP_SMOOTHING_PX))
+    if near is not None:
+        b0, b1, c0, c1 = near
+        around = (slice(b0, b1), slice(c0, c1))
+        fill = _backdrop(patch[around], background[crop][around] & ~hair[around])
+        patch[around][standing[around]] = fill[standing[around]]
+    out[crop] = patch
+    replaced[crop] = clipped | standing
+    return out, replaced
 
 
-def _skin_under_hair(
-    linear: np.ndarray, normals: FloatArray, bare: BoolArray
-) -> Callable[[FloatArray], np.ndarray] | None:
-    """Bare skin's light as a function of the normal; None with too little bare skin.
+def _work_box(region: BoolArray, margin: int) -> tuple[int, int, int, int] | None:
+    """(y0, y1, x0, x1) about a region, widened by ``margin`` pixels; None if empty."""
+    rows, cols = np.nonzero(np.any(region, axis=1)), np.nonzero(np.any(region, axis=0))
+    if len(rows[0]) == 0:
+        return None
+    h, w = region.shape
+    return (
+        max(int(rows[0][0]) - margin, 0),
+        min(int(rows[0][-1]) + margin + 1, h),
+        max(int(cols[0][0]) - margin, 0),
+        min(int(cols[0][-1]) + margin + 1, w),
+    )
+
+
+def _pixel_area_mm2(camera: Camera, points: PointsMM, normals: FloatArray) -> FloatArray:
+    """Scalp area a pixel spans at each surface point (foreshortening capped at 5×), mm²."""
+    _, depth = camera.project(points)
+    to_camera = camera.centre_mm - points
+    cos_view = np.einsum("ij,ij->i", normals, to_camera) / np.linalg.norm(to_camera, axis=1)
+    return np.asarray((depth / camera.fx_px) ** 2 / np.clip(cos_view, 0.2, 1.0))
+
+
+def _skin_under_hair(values: np.ndarray, normals: FloatArray) -> Callable[[FloatArray], np.ndarray]:
+    """Bare skin's light as a function of the normal, from its pixels' linear colours.
 
     The skin's mean colour times a shading ``c₀ + c·n`` fitted to its luminance, kept within
     the shading the bare skin shows (a fit never invents a highlight or a colour).
     """
-    rows = np.flatnonzero(bare.ravel())
-    if len(rows) < 200:
-        return None
-    values = linear.reshape(-1, 3)[rows].astype(np.float64)
-    colour = values.mean(axis=0)
-    luminance = values @ colour / (colour @ colour)  # the skin colour's share, 1 on average
-    design = np.column_stack([np.ones(len(rows)), normals.reshape(-1, 3)[rows]])
+    rgb = values.astype(np.float64)
+    colour = rgb.mean(axis=0)
+    luminance = rgb @ colour / (colour @ colour)  # the skin colour's share, 1 on average
+    design = np.column_stack([np.ones(len(rgb)), normals])
     coef, *_ = np.linalg.lstsq(design, luminance, rcond=None)
     low, high = np.percentile(luminance, [2.0, 98.0])
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from smpstudio._typing import BoolArray, FloatArray, ImageRGB, IntArray, PointsMM
 from smpstudio.analysis import FULL_FRAME_DIAGONAL_MM
@@ -15,8 +16,7 @@ from smpstudio.core import Camera, HeadModel, RigidTransform
 from smpstudio.head import (
     DepthBuffer,
     face_normals_areas,
-    sample_triangles,
-    splat_pinholes,
+    rasterize_head,
     view_rotation,
 )
 
@@ -24,6 +24,8 @@ SKIN_RGB = (0.87, 0.73, 0.63)
 """Base skin colour of the render, linear 0–1 (shaded by a fixed light)."""
 EYE_RGB = (0.2, 0.16, 0.14)
 """Colour given to openings the head surrounds (eye sockets of meshes without eyeballs)."""
+GEOMETRY_MAX_PIXELS = 1_000_000
+"""Largest head-model map made for a photo (larger photos get coarser maps)."""
 _LIGHT = np.array([0.35, 0.5, 0.8]) / np.linalg.norm([0.35, 0.5, 0.8])
 _DEPTH_SLACK_MM = 1.5
 
@@ -126,8 +128,6 @@ def seen_surface(
     camera: Camera,
     width_px: int,
     height_px: int,
-    *,
-    samples_per_pixel: float = 3.0,
 ) -> tuple[PointsMM, FloatArray]:
     """The head surface point and normal seen at every pixel of a camera's image.
 
@@ -139,9 +139,6 @@ def seen_surface(
         Intrinsics and pose (head frame to camera).
     width_px, height_px : int
         Image size, pixels.
-    samples_per_pixel : float, optional
-        Surface samples per pixel of the head's projected area (gaps are filled from the
-        nearest covered pixel).
 
     Returns
     -------
@@ -151,37 +148,78 @@ def seen_surface(
     normals : (height_px, width_px, 3) ndarray of float
         Its face's outward unit normal; NaN likewise.
     """
-    geometry = photo_geometry(
-        head, camera, width_px, height_px, samples_per_pixel=samples_per_pixel
-    )
+    geometry = photo_geometry(head, camera, width_px, height_px, max_pixels=None)
     return geometry.points_mm, geometry.normals
 
 
 @dataclass(frozen=True, slots=True)
 class PhotoGeometry:
-    """What the head model puts at every pixel of one camera's image.
+    """What the head model puts at the pixels of one camera's image.
+
+    For a large photo the maps are made at a reduced size (``depth.scale`` of its pixels per
+    image pixel); :meth:`scalp` and :meth:`at` answer at the image's own pixels.
 
     Parameters
     ----------
-    points_mm : (h, w, 3) ndarray of float
+    points_mm : (h', w', 3) ndarray of float
         The nearest front-facing surface point, head frame mm; NaN off the head.
-    normals : (h, w, 3) ndarray of float
+    normals : (h', w', 3) ndarray of float
         Its face's outward unit normal; NaN off the head.
-    face : (h, w) ndarray of int
+    face : (h', w') ndarray of int
         Its face's index in ``head.faces``; -1 off the head.
     depth : DepthBuffer
         Camera-frame depth of those points, for occlusion tests
         (:func:`smpstudio.head.project_visible`).
+    image_face : (height_px, width_px) ndarray of int32
+        The face seen at each of the image's own pixels (-1 off the head).
     """
 
     points_mm: PointsMM
     normals: FloatArray
     face: IntArray
     depth: DepthBuffer
+    image_face: NDArray[np.int32]
+
+    @property
+    def width_px(self) -> int:
+        """The image's width, pixels."""
+        return int(self.image_face.shape[1])
+
+    @property
+    def height_px(self) -> int:
+        """The image's height, pixels."""
+        return int(self.image_face.shape[0])
+
+    def map_index(self, rows: IntArray, cols: IntArray) -> tuple[IntArray, IntArray]:
+        """Row and column in the maps of image pixels (their centres)."""
+        h, w = self.face.shape
+        return _map_index(rows, self.depth.scale, h), _map_index(cols, self.depth.scale, w)
 
     def scalp(self, head: HeadModel) -> BoolArray:
-        """(h, w) pixels that show the head's scalp."""
-        return np.asarray((self.face >= 0) & head.scalp_faces[np.maximum(self.face, 0)])
+        """(height_px, width_px) pixels that show the head's scalp."""
+        face = self.image_face
+        return np.asarray((face >= 0) & head.scalp_faces[np.maximum(face, 0)])
+
+    def at(self, rows: IntArray, cols: IntArray) -> tuple[PointsMM, FloatArray, IntArray]:
+        """Surface point, normal and face seen at image pixels (NaN, NaN, -1 off the head)."""
+        r, c = self.map_index(rows, cols)
+        return self.points_mm[r, c], self.normals[r, c], self.face[r, c]
+
+
+def _map_index(index: IntArray, scale: float, size: int) -> IntArray:
+    """Index in a map ``scale`` times the image's size of image pixels (centres)."""
+    return np.asarray(np.clip(np.floor((index + 0.5) * scale).astype(np.int64), 0, size - 1))
+
+
+def scaled_camera(camera: Camera, scale: float) -> Camera:
+    """The camera of the same photo resized by ``scale`` (pixel centres at integers)."""
+    return Camera(
+        camera.fx_px * scale,
+        camera.fy_px * scale,
+        (camera.cx_px + 0.5) * scale - 0.5,
+        (camera.cy_px + 0.5) * scale - 0.5,
+        camera.camera_from_head,
+    )
 
 
 def photo_geometry(
@@ -190,7 +228,7 @@ def photo_geometry(
     width_px: int,
     height_px: int,
     *,
-    samples_per_pixel: float = 3.0,
+    max_pixels: int | None = GEOMETRY_MAX_PIXELS,
 ) -> PhotoGeometry:
     """Z-buffer the head surface through a camera: point, normal and face at every pixel.
 
@@ -202,49 +240,41 @@ def photo_geometry(
         Intrinsics and pose (head frame to camera).
     width_px, height_px : int
         Image size, pixels.
-    samples_per_pixel : float, optional
-        Surface samples per pixel at the head's distance (gaps are filled from the nearest
-        covered pixel).
+    max_pixels : int or None, optional
+        Largest map made: a larger image gets maps scaled down to this many pixels (the
+        surface is smooth at that scale); None for maps at the image's own size.
 
     Returns
     -------
     PhotoGeometry
     """
-    normals_all, areas = face_normals_areas(head.vertices_mm, head.faces)
+    scale = 1.0
+    if max_pixels is not None and width_px * height_px > max_pixels:
+        scale = float(np.sqrt(max_pixels / (width_px * height_px)))
+    w, h = max(1, round(width_px * scale)), max(1, round(height_px * scale))
+    cam = camera if scale == 1.0 else scaled_camera(camera, w / width_px)
+    points, normals, face, nearest, pixel_mm = _z_buffer(head, cam, w, h)
+    depth = DepthBuffer(nearest, pixel_mm, w / width_px if scale != 1.0 else 1.0)
+    if scale == 1.0:
+        image_face = face.astype(np.int32)
+    else:
+        r = _map_index(np.arange(height_px), depth.scale, h)
+        c = _map_index(np.arange(width_px), depth.scale, w)
+        image_face = face[r[:, None], c[None, :]].astype(np.int32)
+    return PhotoGeometry(points, normals, face, depth, image_face)
+
+
+def _z_buffer(
+    head: HeadModel, camera: Camera, width_px: int, height_px: int
+) -> tuple[PointsMM, FloatArray, IntArray, np.ndarray, float]:
+    """Nearest front-facing surface per pixel: points, normals, faces, depths, pixel size."""
+    normals_all, _ = face_normals_areas(head.vertices_mm, head.faces)
     _, depth_c = camera.project(head.vertices_mm.mean(axis=0, keepdims=True))
     pixel_mm = abs(float(depth_c[0])) / camera.fx_px
-    count = int(min(6_000_000, samples_per_pixel * float(areas.sum()) / pixel_mm**2 / 2))
-    rng = np.random.default_rng(0)
-    points, face = sample_triangles(head.triangles_mm, areas, count, rng=rng)
-    xy, depth = camera.project(points)
-    to_camera = camera.centre_mm - points
-    front = np.einsum("ij,ij->i", normals_all[face], to_camera) > 0
-    col, row = np.floor(xy[:, 0]).astype(np.int64), np.floor(xy[:, 1]).astype(np.int64)
-    ok = front & (depth > 0) & (col >= 0) & (row >= 0) & (col < width_px) & (row < height_px)
-    pixel, z, face_ok, points_ok = row[ok] * width_px + col[ok], depth[ok], face[ok], points[ok]
-    # the nearest sample of each pixel: sort by (pixel, depth), keep each pixel's first
-    order = np.lexsort((z, pixel))
-    first = np.ones(len(order), bool)
-    first[1:] = pixel[order][1:] != pixel[order][:-1]
-    won = order[first]
-    n_px = width_px * height_px
-    flat_face = np.full(n_px, -1, np.int64)
-    flat_face[pixel[won]] = face_ok[won]
-    flat_points = np.full((n_px, 3), np.nan)
-    flat_points[pixel[won]] = points_ok[won]
-    flat_depth = np.full(n_px, np.inf, np.float32)
-    flat_depth[pixel[won]] = z[won]
-    seen_face = flat_face.reshape(height_px, width_px)
-    seen_points = flat_points.reshape(height_px, width_px, 3)
-    nearest = flat_depth.reshape(height_px, width_px)
-    holes, near_r, near_c = splat_pinholes(seen_face >= 0)
-    seen_face[holes] = seen_face[near_r, near_c]
-    seen_points[holes] = seen_points[near_r, near_c]
-    nearest[holes] = nearest[near_r, near_c]
-    seen_normals = np.where(
-        (seen_face >= 0)[..., None], normals_all[np.maximum(seen_face, 0)], np.nan
-    )
-    return PhotoGeometry(seen_points, seen_normals, seen_face, DepthBuffer(nearest, pixel_mm))
+    points, face, nearest = rasterize_head(head, camera, width_px, height_px, normals_all)
+    assert points is not None
+    normals = np.where((face >= 0)[..., None], normals_all[np.maximum(face, 0)], np.nan)
+    return points, normals, face, nearest, pixel_mm
 
 
 def render_camera_view(
@@ -254,7 +284,6 @@ def render_camera_view(
     height_px: int,
     *,
     background_rgb: tuple[int, int, int] = (112, 140, 164),
-    samples_per_pixel: float = 3.0,
     skin_rgb: tuple[float, float, float] = SKIN_RGB,
     geometry: PhotoGeometry | None = None,
 ) -> tuple[ImageRGB, BoolArray]:
@@ -270,8 +299,6 @@ def render_camera_view(
         Image size, pixels.
     background_rgb : tuple of int, optional
         A plain studio backdrop.
-    samples_per_pixel : float, optional
-        Surface samples per pixel of the head's projected area (gaps are filled).
     skin_rgb : tuple of float, optional
         Skin colour in full light, 0–1 (e.g. the client's, measured on the photos).
     geometry : PhotoGeometry, optional
@@ -291,9 +318,9 @@ def render_camera_view(
     not a photo of the client).
     """
     if geometry is None:
-        geometry = photo_geometry(
-            head, camera, width_px, height_px, samples_per_pixel=samples_per_pixel
-        )
+        geometry = photo_geometry(head, camera, width_px, height_px, max_pixels=None)
+    if geometry.face.shape != (height_px, width_px):
+        raise ValueError("render_camera_view needs a geometry at the image's own size")
     normals = geometry.normals
     covered = np.isfinite(normals[..., 0])
     light = camera.camera_from_head.inverse().apply_to_directions(

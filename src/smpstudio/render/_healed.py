@@ -237,6 +237,13 @@ class DotLayer:
         """Multiply a transmittance buffer by these dots, in place (all Gaussians)."""
         splat_transmittance(transmit, self.splats, self.darkening, gaussian=True, box=box)
 
+    def shifted(self, dx_px: float, dy_px: float) -> "DotLayer":
+        """The same dots moved by (dx, dy) pixels (drawn into a crop)."""
+        s = self.splats
+        centre = s.centre_px + np.array([dx_px, dy_px])
+        moved = Splats(s.rows, centre, s.moment_px2, s.area_px2, s.cos_view)
+        return DotLayer(moved, self.darkening)
+
     def subset(self, keep: BoolArray | IntArray) -> "DotLayer":
         """The dots selected by a mask or indices."""
         return DotLayer(self.splats.subset(keep), self.darkening[keep])
@@ -485,12 +492,21 @@ def healed_preview(
         depth=geometry.depth,
         render=render,
     )
-    transmit = np.ones(image.shape, dtype=np.float32)
+    out = image.copy()
+    rows, cols = np.nonzero(np.any(~hidden, axis=1)), np.nonzero(np.any(~hidden, axis=0))
+    if len(rows[0]) == 0:
+        return out
+    # only the box round the visible scalp is drawn: the dots cannot reach past it
+    y0, y1, x0, x1 = rows[0][0], rows[0][-1] + 1, cols[0][0], cols[0][-1] + 1
+    box = (slice(y0, y1), slice(x0, x1))
+    layer = layer.shifted(-float(x0), -float(y0))
+    transmit = np.ones((y1 - y0, x1 - x0, 3), dtype=np.float32)
     layer.composite(transmit)
     if fresh and done > 0:
         _redden(transmit, layer, pattern.session, done - 1, render)
-    transmit[hidden] = 1.0  # a dot's glow stops at the scalp's edge and at kept hair
-    return apply_transmittance(image, transmit)
+    transmit[hidden[box]] = 1.0  # a dot's glow stops at the scalp's edge and at kept hair
+    out[box] = apply_transmittance(image[box], transmit)
+    return out
 
 
 def _redden(

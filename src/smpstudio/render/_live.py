@@ -17,7 +17,7 @@ from smpstudio.render._composite import (
     PIXEL_MOMENT_PX2,
     apply_transmittance,
 )
-from smpstudio.render._head_view import photo_geometry
+from smpstudio.render._head_view import photo_geometry, scaled_camera
 from smpstudio.render._healed import (
     DEFAULT_RENDER,
     DotLayer,
@@ -31,17 +31,6 @@ LIVE_MAX_PIXELS = 1_000_000
 """Largest live preview, pixels (the photo is scaled down to it)."""
 TILE_PX = 32
 """Side of the square tiles an update recomposites."""
-
-
-def scaled_camera(camera: Camera, scale: float) -> Camera:
-    """The camera of the same photo resized by ``scale`` (pixel centres at integers)."""
-    return Camera(
-        camera.fx_px * scale,
-        camera.fy_px * scale,
-        (camera.cx_px + 0.5) * scale - 0.5,
-        (camera.cy_px + 0.5) * scale - 0.5,
-        camera.camera_from_head,
-    )
 
 
 class LivePreview:

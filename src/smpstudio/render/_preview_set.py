@@ -54,8 +54,36 @@ _LABEL_PX = 26
 
 
 @dataclass(frozen=True, slots=True)
+class PlannedDots:
+    """The dots a preview draws and what decides their look.
+
+    Parameters
+    ----------
+    pattern : Pattern
+        The impressions with their sessions.
+    sessions : sequence of SessionPlan
+        Each session's pigment and dilution.
+    catalogue : PigmentCatalogue
+        Pigment colours.
+    model : OpticalModel
+        The pigment model (``OpticalModel.from_defaults(plan.default_value)``).
+    render : RenderModel
+        How dots and stubble are drawn (``RenderModel.from_defaults(plan.default_value)``).
+    seed : int
+        Seed of the per-dot variation and the stubble.
+    """
+
+    pattern: Pattern
+    sessions: Sequence[SessionPlan]
+    catalogue: PigmentCatalogue
+    model: OpticalModel
+    render: RenderModel = DEFAULT_RENDER
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class PreviewLook:
-    """Settings shared by the pictures of one preview.
+    """What the client's own hair looks like in the pictures.
 
     Parameters
     ----------
@@ -63,16 +91,10 @@ class PreviewLook:
         Length the remaining hair is clipped to, mm (``preview_stubble_mm``).
     keep_hair : bool
         Keep long hair (diffuse thinning): dots show only between hairs; nothing is clipped.
-    seed : int
-        Seed of the per-dot variation and the stubble.
-    render : RenderModel
-        How dots and stubble look (``RenderModel.from_defaults(plan.default_value)``).
     """
 
     stubble_mm: float
     keep_hair: bool = False
-    seed: int = 0
-    render: RenderModel = DEFAULT_RENDER
 
 
 def scan_credit(head: HeadModel) -> str | None:
@@ -88,10 +110,7 @@ def photo_previews(
     view: View,
     head: HeadModel,
     design: Design,
-    pattern: Pattern,
-    sessions: Sequence[SessionPlan],
-    catalogue: PigmentCatalogue,
-    model: OpticalModel,
+    dots: PlannedDots,
     look: PreviewLook,
 ) -> dict[str, ImageRGB]:
     """The pictures of one photo.
@@ -105,17 +124,12 @@ def photo_previews(
     head : HeadModel
         The surface.
     design : Design
-        Its hair share (stubble density); None-valued share means no stubble.
-    pattern : Pattern
-        The impressions with their sessions.
-    sessions : sequence of SessionPlan
-        Shades per session.
-    catalogue : PigmentCatalogue
-        Pigment colours.
-    model : OpticalModel
-        The dot model.
+        Its hair share (stubble density); without one, or without a hair mask on the
+        photo, nothing is clipped.
+    dots : PlannedDots
+        The impressions and their look.
     look : PreviewLook
-        Stubble length, long hair, seed.
+        Stubble length or long hair kept.
 
     Returns
     -------
@@ -126,8 +140,8 @@ def photo_previews(
     """
     assert view.camera is not None
     geometry = photo_geometry(head, view.camera, view.width_px, view.height_px)
-    if look.keep_hair or design.hair_share is None:
-        before = image
+    if look.keep_hair or design.hair_share is None or "hair" not in view.masks:
+        before = image  # nothing to clip (long hair kept, or no hair seen)
     else:
         before, _ = clipped_hair(
             image,
@@ -135,8 +149,8 @@ def photo_previews(
             head,
             design.hair_share,
             stubble_mm=look.stubble_mm,
-            seed=look.seed,
-            render=look.render,
+            seed=dots.seed,
+            render=dots.render,
             geometry=geometry,
         )
 
@@ -145,13 +159,13 @@ def photo_previews(
             before,
             view,
             head,
-            pattern,
-            sessions,
-            catalogue,
-            model,
-            seed=look.seed,
+            dots.pattern,
+            dots.sessions,
+            dots.catalogue,
+            dots.model,
+            seed=dots.seed,
             keep_hair=look.keep_hair,
-            render=look.render,
+            render=dots.render,
             geometry=geometry,
             **kw,  # type: ignore[arg-type]
         )
@@ -167,8 +181,8 @@ def photo_previews(
         ),
         "sessions": _labelled_row(
             [
-                (after(sessions_done=k), f"session {k} of {len(sessions)}, healed")
-                for k in range(1, len(sessions) + 1)
+                (after(sessions_done=k), f"session {k} of {len(dots.sessions)}, healed")
+                for k in range(1, len(dots.sessions) + 1)
             ],
             box,
         ),
@@ -230,15 +244,10 @@ def _with_label(image: ImageRGB, label: str) -> ImageRGB:
 def hairline_macro(
     head: HeadModel,
     design: Design,
-    pattern: Pattern,
-    sessions: Sequence[SessionPlan],
-    catalogue: PigmentCatalogue,
-    model: OpticalModel,
+    dots: PlannedDots,
     skin_lab: Sequence[float],
     *,
-    seed: int = 0,
     years: float = 0.0,
-    render: RenderModel = DEFAULT_RENDER,
 ) -> ImageRGB:
     """The healed dots about the hairline's mid-frontal point at ``CLOSE_UP_PX_PER_MM``.
 
@@ -248,30 +257,21 @@ def hairline_macro(
         The surface (the close-up's tangent plane and each dot's tilt to it).
     design : Design
         The hairline.
-    pattern : Pattern
-        The impressions.
-    sessions : sequence of SessionPlan
-        Their shades.
-    catalogue : PigmentCatalogue
-        Pigment colours.
-    model : OpticalModel
-        The dot model.
+    dots : PlannedDots
+        The impressions and their look.
     skin_lab : (3,) sequence of float
         The client's skin colour, CIELAB (the background).
-    seed : int, optional
-        Seed of the per-dot variation.
     years : float, optional
         Years after healing.
-    render : RenderModel, optional
-        How dots look.
 
     Returns
     -------
     (h, w, 3) ndarray of uint8
         ``CLOSE_UP_SIZE_MM`` of the scalp's tangent plane at the mid-frontal point, the
         client's right on the left, up the scalp at the top, with a 5 mm scale bar: each dot
-        its pigment disc and the glow of light the skin carries past it.
+        its pigment disc blurred by the light the skin carries past it.
     """
+    pattern, render = dots.pattern, dots.render
     origin, axes = _close_up_frame(head, design)
     width_mm, height_mm = CLOSE_UP_SIZE_MM
     w, h = int(width_mm * CLOSE_UP_PX_PER_MM), int(height_mm * CLOSE_UP_PX_PER_MM)
@@ -281,7 +281,7 @@ def hairline_macro(
     )
     local = (pattern.positions_mm[near] - origin) @ axes.T + centre
     xy = np.column_stack([local[:, 0], height_mm - local[:, 1]]) * CLOSE_UP_PX_PER_MM
-    size, tone = dot_variation(pattern.positions_mm[near], seed, render)
+    size, tone = dot_variation(pattern.positions_mm[near], dots.seed, render)
     diameter = (pattern.dot_diameter_mm[near] + render.spread_mm_per_year * years) * size
     # orthographic view down the plane's normal: x along ``across``, y down the scalp
     to_image = np.vstack([axes[0], -axes[1]]) * CLOSE_UP_PX_PER_MM
@@ -293,7 +293,7 @@ def hairline_macro(
         np.pi * np.abs(np.linalg.det(m)),
         np.ones(len(near)),
     )
-    ratios = session_reflectance(sessions, catalogue, skin_lab, model, years=years)
+    ratios = session_reflectance(dots.sessions, dots.catalogue, skin_lab, dots.model, years=years)
     layer = dot_layer(splats, diameter, 1.0 - ratios[pattern.session[near]], tone, render)
     skin = np.asarray(lab_to_srgb8(skin_lab), dtype=np.uint8)
     image = np.broadcast_to(skin, (h, w, 3)).copy()
@@ -339,15 +339,10 @@ def footprint_matrices_orthographic(
 
 def healed_turntable(
     head: HeadModel,
-    pattern: Pattern,
-    sessions: Sequence[SessionPlan],
-    catalogue: PigmentCatalogue,
-    model: OpticalModel,
+    dots: PlannedDots,
     skin_lab: Sequence[float],
     *,
     tile_px: int = 320,
-    seed: int = 0,
-    render: RenderModel = DEFAULT_RENDER,
 ) -> ImageRGB:
     """The healed plan on the head model from eight sides, seen from 10° above.
 
@@ -355,30 +350,20 @@ def healed_turntable(
     ----------
     head : HeadModel
         The head model.
-    pattern : Pattern
-        The impressions.
-    sessions : sequence of SessionPlan
-        Their shades.
-    catalogue : PigmentCatalogue
-        Pigment colours.
-    model : OpticalModel
-        The dot model.
+    dots : PlannedDots
+        The impressions and their look.
     skin_lab : (3,) sequence of float
         The client's skin colour, CIELAB.
     tile_px : int, optional
         Side of each view, pixels.
-    seed : int, optional
-        Seed of the per-dot variation.
-    render : RenderModel, optional
-        How dots look.
 
     Returns
     -------
     (2·tile_px + label, 4·tile_px, 3) ndarray of uint8
         Front, front-right, right, back-right / back, back-left, left, front-left (the
-        client's sides), each through a studio camera at 700 mm with an 85 mm lens.
+        client's sides), each through a studio camera at 700 mm with a 70 mm lens.
     """
-    ratios = session_reflectance(sessions, catalogue, skin_lab, model)
+    ratios = session_reflectance(dots.sessions, dots.catalogue, skin_lab, dots.model)
     r, g, b = (float(c) / 255.0 for c in lab_to_srgb8(skin_lab))
     tiles = []
     for azimuth in TURNTABLE_AZIMUTHS_DEG:
@@ -401,13 +386,13 @@ def healed_turntable(
             camera,
             tile_px,
             tile_px,
-            pattern,
+            dots.pattern,
             ratios,
-            sessions_done=len(sessions),
-            seed=seed,
+            sessions_done=len(dots.sessions),
+            seed=dots.seed,
             hidden=hidden,
             depth=geometry.depth,
-            render=render,
+            render=dots.render,
         )
         transmit = np.ones(image.shape, np.float32)
         layer.composite(transmit)
