@@ -94,15 +94,18 @@ def _encode(linear):
 
 
 @numba.njit(cache=True)
-def _apply(image, transmit, decode, out, box):
-    """``out = encode(decode(image) · transmit)`` where ``transmit ≠ 1``, inside ``box``."""
+def _apply(image, transmit, decode, out, box, copy_untouched):
+    """``out = encode(decode(image) · transmit)`` where ``transmit ≠ 1``, inside ``box``.
+
+    Elsewhere in the box ``out`` takes the image itself when ``copy_untouched``.
+    """
     for y in range(box[1], box[3] + 1):
         for x in range(box[0], box[2] + 1):
             for c in range(3):
                 t = transmit[y, x, c]
                 if t != 1.0:
                     out[y, x, c] = _encode(decode[image[y, x, c]] * t)
-                else:
+                elif copy_untouched:
                     out[y, x, c] = image[y, x, c]
 
 
@@ -193,9 +196,9 @@ def apply_transmittance(
         ``out`` or a new image; pixels with a transmittance of exactly 1 are copied.
     """
     h, w = image.shape[:2]
-    target = np.zeros_like(image) if out is None else out
+    target = image.copy() if out is None else out
     bounds = np.array((0, 0, w - 1, h - 1) if box is None else box, dtype=np.int64)
-    _apply(np.ascontiguousarray(image), transmit, _DECODE, target, bounds)
+    _apply(np.ascontiguousarray(image), transmit, _DECODE, target, bounds, out is not None)
     return target
 
 
