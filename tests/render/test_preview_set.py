@@ -11,7 +11,9 @@ from smpstudio.core import Pattern, load_plan
 from smpstudio.pigment import OpticalModel, delta_e_2000, linear_rgb_to_lab, load_catalogue
 from smpstudio.render import (
     LivePreview,
+    PlannedDots,
     clipped_hair,
+    hairline_macro,
     healed_preview,
     hidden_pixels,
     photo_dots,
@@ -147,3 +149,16 @@ def test_live_preview_redraws_only_what_changed_and_matches_a_full_render(scene)
     assert np.array_equal(preview.image, fresh.image)  # the same image a full render gives
     assert np.any(preview.image != before)
     assert preview.update(edited) == 0  # nothing changed, nothing redrawn
+
+
+def test_pictures_of_the_scan_carry_its_credit(scene) -> None:
+    plan, view, _, _, catalogue, model = scene
+    dots = PlannedDots(plan.pattern, plan.sessions, catalogue, model)
+    plain = hairline_macro(plan.head, plan.design, dots, view.skin_lab)
+    scan = dataclasses.replace(plan.head, source="scan LeePerrySmith.glb (arbitrary units)")
+    credited = hairline_macro(scan, plan.design, dots, view.skin_lab)
+    assert credited.shape[1] == plain.shape[1] == 800
+    assert credited.shape[0] > plain.shape[0]
+    assert np.array_equal(credited[: plain.shape[0]], plain)
+    bar = credited[plain.shape[0] :]
+    assert 0.002 < float(np.mean(bar < 128)) < 0.2  # a line of dark text on white

@@ -303,12 +303,21 @@ def hairline_macro(
     bar = int(5 * CLOSE_UP_PX_PER_MM)
     cv2.line(out, (20, h - 20), (20 + bar, h - 20), (255, 255, 255), 3)
     cv2.putText(out, "5 mm", (20, h - 30), _FONT, 0.6, (255, 255, 255), 1, cv2.LINE_AA)
-    return _with_label(
+    labelled = _with_label(
         out,
         f"hairline, healed, {CLOSE_UP_PX_PER_MM:g} px/mm on the client's skin colour "
         f"(dots {np.median(pattern.dot_diameter_mm[near]) if len(near) else 0:.2f} mm "
         "and the glow of light the skin carries past them)",
     )
+    return _credited(labelled, head)
+
+
+def _credited(image: ImageRGB, head: HeadModel) -> ImageRGB:
+    """The picture with the scan's attribution under it, if the head is a licensed scan."""
+    credit = scan_credit(head)
+    if credit is None:
+        return image
+    return np.vstack([image, _text_bar(credit, image.shape[1], 0.45)])
 
 
 def footprint_matrices_orthographic(
@@ -399,9 +408,7 @@ def healed_turntable(
         transmit[hidden] = 1.0
         tiles.append(apply_transmittance(image, transmit))
     grid = np.vstack([np.hstack(tiles[:4]), np.hstack(tiles[4:])])
-    credit = scan_credit(head)
-    label = "head model, healed plan, from eight sides"
-    return _with_label(grid, label if credit is None else f"{label}. {credit}")
+    return _credited(_with_label(grid, "head model, healed plan, from eight sides"), head)
 
 
 def contact_sheet(
