@@ -116,6 +116,16 @@ def _close_up_frame(head: HeadModel, design: Design) -> tuple[PointsMM, FloatArr
     return mid, np.vstack([across, up])
 
 
+def close_up_px(points_mm: PointsMM, origin: PointsMM, axes: FloatArray) -> FloatArray:
+    """(n, 2) pixels of head points in the hairline close-up (:func:`_close_up_frame`).
+
+    The window's bottom third lies in front of the line; x to the client's left, y down.
+    """
+    width_mm, height_mm = CLOSE_UP_SIZE_MM
+    local = (points_mm - origin) @ axes.T + np.array([width_mm / 2, height_mm / 3])
+    return np.column_stack([local[:, 0], height_mm - local[:, 1]]) * CLOSE_UP_PX_PER_MM
+
+
 def hairline_close_up(
     head: HeadModel,
     design: Design,
@@ -150,13 +160,10 @@ def hairline_close_up(
     origin, axes = _close_up_frame(head, design)
     width_mm, height_mm = CLOSE_UP_SIZE_MM
     w, h = int(width_mm * CLOSE_UP_PX_PER_MM), int(height_mm * CLOSE_UP_PX_PER_MM)
-    # the window's bottom third lies in front of the line
-    centre = np.array([width_mm / 2, height_mm / 3])
     image = np.zeros((h, w, 3), np.float64) + np.asarray(skin_rgb, float)
 
     def to_px(points: PointsMM) -> FloatArray:
-        local = (points - origin) @ axes.T + centre
-        return np.column_stack([local[:, 0], height_mm - local[:, 1]]) * CLOSE_UP_PX_PER_MM
+        return close_up_px(points, origin, axes)
 
     near = np.linalg.norm(pattern.positions_mm - origin, axis=1) < np.hypot(width_mm, height_mm)
     xy = to_px(pattern.positions_mm[near])

@@ -34,6 +34,7 @@ from smpstudio.render._pattern_figures import (
     CLOSE_UP_PX_PER_MM,
     CLOSE_UP_SIZE_MM,
     _close_up_frame,
+    close_up_px,
 )
 from smpstudio.render._splats import Splats, _tangent_frames
 
@@ -275,12 +276,10 @@ def hairline_macro(
     origin, axes = _close_up_frame(head, design)
     width_mm, height_mm = CLOSE_UP_SIZE_MM
     w, h = int(width_mm * CLOSE_UP_PX_PER_MM), int(height_mm * CLOSE_UP_PX_PER_MM)
-    centre = np.array([width_mm / 2, height_mm / 3])
     near = np.flatnonzero(
         np.linalg.norm(pattern.positions_mm - origin, axis=1) < np.hypot(width_mm, height_mm)
     )
-    local = (pattern.positions_mm[near] - origin) @ axes.T + centre
-    xy = np.column_stack([local[:, 0], height_mm - local[:, 1]]) * CLOSE_UP_PX_PER_MM
+    xy = close_up_px(pattern.positions_mm[near], origin, axes)
     size, tone = dot_variation(pattern.positions_mm[near], dots.seed, render)
     diameter = (pattern.dot_diameter_mm[near] + render.spread_mm_per_year * years) * size
     # orthographic view down the plane's normal: x along ``across``, y down the scalp
