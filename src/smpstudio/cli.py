@@ -727,12 +727,103 @@ def preview(
 
 
 @app.command()
-def program(plan_dir: PlanDir) -> None:
-    """Write a safety-checked device program per session."""
+def program(
+    plan_dir: PlanDir,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Write programs that fail the safety check, violations recorded inside."
+        ),
+    ] = False,
+    zone_depth: Annotated[
+        list[str] | None,
+        typer.Option(help="ZONE=MM: needle depth setting of one zone (repeatable)."),
+    ] = None,
+    zone_order: Annotated[
+        str | None, typer.Option(help="Zone names to execute first, comma-separated.")
+    ] = None,
+    needle: Annotated[str, typer.Option(help="Needle configuration: 1RL or 3RL.")] = "1RL",
+    set_: SetOption = None,
+) -> None:
+    """Write each session's device program: JSON, CSV, G-code, 5-axis G-code, tour chart."""
     with _exit_on_error():
-        paths = workflow.run_program(plan_dir)
+        paths = workflow.run_program(
+            plan_dir,
+            force=force,
+            depth_by_zone_mm=_named_values(zone_depth, "--zone-depth"),
+            zone_order=tuple(z.strip() for z in zone_order.split(",")) if zone_order else (),
+            needle_configuration=needle,
+            edits=_named_values(set_, "--set", "NAME"),
+        )
     for p in paths:
         _out.print(f"program: {p}", highlight=False)
+    for p in paths:
+        if p.suffix == ".json":
+            doc = json.loads(p.read_text("utf-8"))
+            if doc["violations"]:
+                _err.print(
+                    f"[bold red]forced:[/] {p.name} breaks {len(doc['violations'])} safety "
+                    "rule(s), listed in the file; do not run it on a client",
+                    highlight=False,
+                )
+
+
+SessionArgument = Annotated[int, typer.Argument(min=1, help="Session number (1-based).")]
+
+
+@app.command("program-log")
+def program_log(
+    plan_dir: PlanDir,
+    session: SessionArgument,
+    log: Annotated[Path, typer.Argument(help="The device's as-executed log (CSV).")],
+) -> None:
+    """Import a device's as-executed log and reconcile it with the session's program."""
+    with _exit_on_error():
+        found, path = workflow.run_execution_log(plan_dir, session, log)
+    _out.print(
+        f"session {session}: {len(found.done)} done, {len(found.skipped)} skipped, "
+        f"{len(found.pending)} not reached, {len(found.repeated)} repeated, "
+        f"{len(found.off_target)} off target, {len(found.unknown_rows)} log row(s) unmatched",
+        highlight=False,
+    )
+    if found.resume_from is not None:
+        _out.print(
+            f"resume from instruction {found.resume_from}: smp program-resume", highlight=False
+        )
+    _out.print(f"reconciled: {path}", highlight=False)
+
+
+@app.command("program-resume")
+def program_resume(
+    plan_dir: PlanDir,
+    session: SessionArgument,
+    start: Annotated[
+        int | None,
+        typer.Option("--from", min=0, help="Instruction to resume from (default: from the log)."),
+    ] = None,
+) -> None:
+    """Write the rest of a session's program after an interruption."""
+    with _exit_on_error():
+        paths = workflow.run_resume(plan_dir, session, start)
+    for p in paths:
+        _out.print(f"program: {p}", highlight=False)
+
+
+@app.command("program-replay")
+def program_replay(
+    plan_dir: PlanDir, session: SessionArgument, catalogue: CatalogueOption = None
+) -> None:
+    """Estimate a program's duration and render what it deposits beside the plan."""
+    with _exit_on_error():
+        duration, path = workflow.run_replay(plan_dir, session, catalogue=catalogue)
+    _out.print(
+        f"session {session}: about {duration.total_s / 60:.1f} min of machine time "
+        f"(travel {duration.travel_mm / 1000:.1f} m in {duration.travel_s / 60:.1f} min, "
+        f"needle {duration.dwell_s / 60:.1f} min, plunges {duration.axis_s / 60:.1f} min, "
+        f"re-dips {duration.redip_s / 60:.1f} min); acceleration not included",
+        highlight=False,
+    )
+    _out.print(f"replay: {path}", highlight=False)
 
 
 @app.command("marker-sheet")

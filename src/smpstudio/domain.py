@@ -875,6 +875,81 @@ DEFAULTS: dict[str, Default] = {
             None,
             "smallest centre-to-centre spacing the safety check accepts (blow-out risk, §5.8)",
         ),
+        # --- device program -------------------------------------------------------------
+        _d(
+            "needle_depth_min_mm",
+            0.25,
+            "mm",
+            "domain.md §2.2 (lower end of trainer needle settings 0.25–1.75 mm [Insparya])",
+            "smallest depth setting the safety check accepts",
+        ),
+        _d(
+            "needle_frequency_hz",
+            125.0,
+            "1/s",
+            "domain.md §5.5 needle frequency 100–150 cycles/s [PMUInt-SMP]",
+            "needle cycles per second; hits per impression = dwell × frequency",
+        ),
+        _d(
+            "program_clearance_mm",
+            2.0,
+            "mm",
+            "domain.md §10.1 (ARTAS stays ≈2 mm above the scalp between units) "
+            "[Bernstein-Advances]",
+            "retract along the tool axis before travelling to the next impression",
+        ),
+        _d(
+            "program_min_clearance_mm",
+            1.0,
+            "mm",
+            None,
+            "smallest retract the safety check accepts between impressions",
+        ),
+        _d(
+            "program_min_step_mm",
+            2.0,
+            "mm",
+            None,
+            "two impressions executed one after the other are at least this far apart, so the "
+            "needle does not hammer one spot",
+        ),
+        _d(
+            "program_rest_window",
+            3,
+            "impressions",
+            None,
+            "the step rule holds against this many preceding impressions, not only the last",
+        ),
+        _d(
+            "program_redip_every",
+            60,
+            "impressions",
+            None,
+            "a break to re-dip pigment after this many impressions",
+        ),
+        _d("program_redip_seconds", 4.0, "s", None, "time one re-dip break takes"),
+        _d(
+            "program_travel_feed_mm_per_min",
+            3000.0,
+            "mm/min",
+            None,
+            "feed rate between impressions, at clearance height",
+        ),
+        _d(
+            "program_plunge_feed_mm_per_min",
+            3000.0,
+            "mm/min",
+            None,
+            "feed rate along the tool axis, to the skin and back",
+        ),
+        _d(
+            "registration_tolerance_mm",
+            0.5,
+            "mm",
+            None,
+            "largest fiducial residual accepted when the device registers the head; an "
+            "executed impression within it of a planned one counts as that impression",
+        ),
     )
 }
 """Every named default, by name."""

@@ -14,6 +14,7 @@ __all__ = [
     "PlanFormatError",
     "PlanValidationError",
     "ProgramSafetyError",
+    "RegistrationError",
     "SMPError",
     "ScanError",
     "StageOrderError",
@@ -104,9 +105,28 @@ class StageOrderError(SMPError):
 class ProgramSafetyError(SMPError):
     """A device program breaks a safety limit; carries every violation found."""
 
-    def __init__(self, violations: list[str]) -> None:
+    def __init__(self, violations: list[str], *, shown: int = 20) -> None:
         self.violations = violations
-        super().__init__("device program failed its safety check:\n- " + "\n- ".join(violations))
+        listed = "\n- ".join(violations[:shown])
+        more = f"\n... and {len(violations) - shown} more" if len(violations) > shown else ""
+        super().__init__(
+            f"device program failed its safety check ({len(violations)} violation(s)):\n- "
+            + listed
+            + more
+        )
+
+
+class RegistrationError(SMPError):
+    """The fiducials measured on the real head do not fit the program's within tolerance."""
+
+    def __init__(self, residuals_mm: dict[str, float], tolerance_mm: float) -> None:
+        self.residuals_mm = residuals_mm
+        self.tolerance_mm = tolerance_mm
+        worst = ", ".join(f"{k} {v:.2f} mm" for k, v in residuals_mm.items() if v > tolerance_mm)
+        super().__init__(
+            f"registration failed: fiducial residuals above the {tolerance_mm:g} mm tolerance: "
+            f"{worst}; re-measure the fiducials (or re-scan the head) before running the program"
+        )
 
 
 class CatalogueError(SMPError):

@@ -11,12 +11,10 @@ import io
 import json
 import shutil
 from collections.abc import Callable, Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
 import cv2
-import jsonschema
 import numpy as np
 import trimesh
 from PIL import Image
@@ -37,7 +35,9 @@ from smpstudio.client_text import client_facts_text
 from smpstudio.core import (
     PLAN_FILE_NAME,
     HeadModel,
+    Pattern,
     Plan,
+    Program,
     TouchUp,
     View,
     load_plan,
@@ -63,6 +63,7 @@ from smpstudio.errors import (
     InputFolderError,
     PlanFormatError,
     PlanValidationError,
+    ProgramSafetyError,
     StageOrderError,
 )
 from smpstudio.head import (
@@ -100,9 +101,24 @@ from smpstudio.pigment import (
     touch_up_due_years,
 )
 from smpstudio.program import (
+    DIRECT_TRAVEL_MM,
+    PROGRAM_DEFAULT_NAMES,
+    ProgramDuration,
+    ProgramSettings,
+    Reconciliation,
+    SafetyLimits,
     build_program,
-    check_program_safety,
-    program_document,
+    deposited_pattern,
+    estimate_duration,
+    program_violations,
+    read_execution_log,
+    read_program_json,
+    reconcile_log,
+    resume_program,
+    write_program_csv,
+    write_program_five_axis,
+    write_program_gcode,
+    write_program_json,
 )
 from smpstudio.render import (
     RENDER_DEFAULT_NAMES,
@@ -117,13 +133,17 @@ from smpstudio.render import (
     design_turntable,
     hairline_close_up,
     hairline_macro,
+    head_box,
+    healed_preview,
     healed_turntable,
+    labelled_row,
     pair_correlation_plot,
     photo_previews,
     render_preview,
     scalp_grid_overlay,
     scan_credit,
     session_figure,
+    tour_chart,
     turntable,
 )
 from smpstudio.sessions import (
@@ -144,17 +164,19 @@ from smpstudio.sessions import (
 
 __all__ = [
     "STAGES",
-    "program_schema",
     "read_questionnaire",
     "run_analyse",
     "run_design",
     "run_edit",
+    "run_execution_log",
     "run_follow_up",
     "run_head",
     "run_pattern",
     "run_plan",
     "run_preview",
     "run_program",
+    "run_replay",
+    "run_resume",
     "run_sessions",
     "run_touch_up",
     "session_document",
@@ -164,6 +186,15 @@ __all__ = [
 
 STAGES = ("analyse", "head", "design", "pattern", "sessions", "preview", "program")
 """Pipeline stages in order."""
+
+_PROGRAM_SAFETY_NAMES = (
+    "needle_depth_min_mm",
+    "needle_depth_limit_mm",
+    "min_impression_spacing_mm",
+    "max_design_density_per_cm2",
+    "program_min_clearance_mm",
+)
+
 
 _STAGE_DEFAULTS: dict[str, tuple[str, ...]] = {
     "head": (
@@ -267,6 +298,7 @@ _STAGE_DEFAULTS: dict[str, tuple[str, ...]] = {
         "aftercare_pool_days_after_final",
     ),
     "preview": ("preview_stubble_mm", *RENDER_DEFAULT_NAMES.values()),
+    "program": (*PROGRAM_DEFAULT_NAMES, *_PROGRAM_SAFETY_NAMES),
 }
 _STAGE_SEED_KEYS = {"pattern": 4}
 
@@ -300,7 +332,7 @@ def _remove_outputs_after(out_dir: Path, stage: str) -> None:
                 path.unlink()
 
 
-_Model = TypeVar("_Model", OpticalModel, SessionSettings, RenderModel)
+_Model = TypeVar("_Model", OpticalModel, SessionSettings, RenderModel, SafetyLimits)
 
 
 def _from_defaults(kind: type[_Model], plan: Plan) -> _Model:
@@ -1527,54 +1559,360 @@ def _preview_unsourced(plan: Plan) -> list[str]:
     ]
 
 
-def program_schema() -> dict[str, object]:
-    """Return the JSON Schema of the device program format.
-
-    Returns
-    -------
-    dict
-        The schema, as published in ``smpstudio/program/program.schema.json``.
-    """
-    text = resources.files("smpstudio.program").joinpath("program.schema.json").read_text("utf-8")
-    schema: dict[str, object] = json.loads(text)
-    return schema
+def _plan_id(out_dir: Path) -> str:
+    return str(json.loads((out_dir / PLAN_FILE_NAME).read_text("utf-8"))["arrays"]["sha256"])
 
 
-def run_program(out_dir: Path) -> list[Path]:
+def _session_stem(index: int) -> str:
+    return f"session-{index + 1}"
+
+
+def _executed_path(out_dir: Path, index: int) -> Path:
+    return out_dir / "programs" / f"executed-{_session_stem(index)}.json"
+
+
+def _healed_before(out_dir: Path, index: int) -> PointsMM | None:
+    """Positions fired in earlier sessions, from their reconciled logs (None: no log yet)."""
+    found = []
+    for k in range(index):
+        path = _executed_path(out_dir, k)
+        if path.is_file():
+            doc = json.loads(path.read_text("utf-8"))
+            found.append(np.asarray(doc["executed_mm"], dtype=np.float64).reshape(-1, 3))
+    return np.concatenate(found) if found else None
+
+
+def _program_files(stem: str, program: Program, plan: Plan, chart: ScalpChart) -> dict[str, bytes]:
+    """The files of one program: JSON, CSV, G-code, 5-axis G-code and the tour chart."""
+    assert plan.head is not None and plan.design is not None
+    path_mm = program.ordering.get("path_mm", 0.0)
+    duration = estimate_duration(program)
+    caption = (
+        f"{stem}: {len(program)} impressions, {int(program.redip_before.sum())} re-dips, "
+        f"path {path_mm / 1000:.1f} m "
+        f"(one tour {program.ordering.get('tour_mm', 0.0) / 1000:.1f} m), "
+        f"about {duration.total_s / 60:.0f} min of machine time"
+    )
+    chart_png = tour_chart(
+        plan.head,
+        plan.design,
+        chart,
+        program.positions_mm,
+        program.redip_before,
+        caption=caption,
+        direct_travel_mm=DIRECT_TRAVEL_MM,
+    )
+    return {
+        f"{stem}.json": write_program_json(program),
+        f"{stem}.csv": write_program_csv(program).encode("utf-8"),
+        f"{stem}.gcode": write_program_gcode(program).encode("utf-8"),
+        f"{stem}.5axis.nc": write_program_five_axis(program).encode("utf-8"),
+        f"{stem}-tour.png": _png_bytes(chart_png),
+    }
+
+
+def run_program(
+    out_dir: Path,
+    *,
+    force: bool = False,
+    depth_by_zone_mm: Mapping[str, float] | None = None,
+    zone_order: Sequence[str] = (),
+    needle_configuration: str = "1RL",
+    edits: Mapping[str, float] | None = None,
+) -> list[Path]:
     """Write one safety-checked device program per session into ``out_dir/programs``.
+
+    Each session gets ``session-<k>.json`` (the reference format), ``.csv``, ``.gcode``
+    (XYZ + IJK), ``.5axis.nc`` (the reference B/C machine) and ``-tour.png``. Each program
+    is judged by the safety validator as read back from its JSON file.
 
     Parameters
     ----------
     out_dir : Path
         Plan folder after ``sessions``.
+    force : bool, optional
+        Write programs that fail the safety check, with their violations recorded inside.
+    depth_by_zone_mm : mapping of str to float, optional
+        Needle depth setting per zone name, millimetres (others: the session's).
+    zone_order : sequence of str, optional
+        Zone names to execute first, in order.
+    needle_configuration : str, optional
+        ``"1RL"`` or ``"3RL"``.
+    edits : mapping of str to float, optional
+        Named defaults of the program edited (``program_min_step_mm``, ...), kept in the plan.
 
     Returns
     -------
     list of Path
-        ``session-1.json``, ``session-2.json``, ... in session order.
+        Files written, session by session.
 
     Raises
     ------
     ProgramSafetyError
-        If a program breaks a safety limit (no program is written then).
+        If a program breaks a safety rule and ``force`` is False (nothing is written).
+    PlanValidationError
+        If a zone name or an edited default is wrong.
     """
-    plan = _load_after(out_dir, "program", "sessions")
-    assert plan.pattern is not None and plan.head is not None
-    plan_id = json.loads((out_dir / PLAN_FILE_NAME).read_text("utf-8"))["arrays"]["sha256"]
-    programs = [build_program(plan.pattern, s) for s in plan.sessions]
-    for program in programs:
-        check_program_safety(program, plan.head)
-    validator = jsonschema.Draft202012Validator(program_schema())
+    loaded = _load_after(out_dir, "program", "sessions")
+    plan = _with_edits(_with_defaults(loaded, "program"), "program", edits or {})
+    assert plan.pattern is not None and plan.head is not None and plan.design is not None
+    settings = ProgramSettings.for_plan(
+        plan,
+        depth_by_zone_mm=depth_by_zone_mm,
+        zone_order=tuple(zone_order),
+        needle_configuration=needle_configuration,
+    )
+    limits = _from_defaults(SafetyLimits, plan)
+    plan_id = _plan_id(out_dir)
+    files: dict[str, bytes] = {}
+    problems: list[str] = []
+    chart = scalp_chart(plan.head)
     folder = out_dir / "programs"
+    for session in plan.sessions:
+        program, _ = build_program(
+            plan,
+            session,
+            settings,
+            plan_id=plan_id,
+            healed_mm=_healed_before(out_dir, session.index),
+        )
+        as_read = read_program_json(write_program_json(program))
+        found = [str(v) for v in program_violations(as_read, plan.head, plan.design, limits)]
+        if found:
+            problems += [f"{_session_stem(session.index)}: {v}" for v in found]
+            program = dataclasses.replace(program, violations=tuple(found))
+        files |= _program_files(_session_stem(session.index), program, plan, chart)
+    if problems and not force:
+        raise ProgramSafetyError(problems)
+    if plan.defaults_used != loaded.defaults_used or plan.edited_defaults != loaded.edited_defaults:
+        save_plan(plan, out_dir)
     folder.mkdir(exist_ok=True)
     written = []
-    for program in programs:
-        doc = program_document(program, plan_id=plan_id)
-        validator.validate(doc)
-        path = folder / f"session-{program.session_index + 1}.json"
-        write_bytes_atomic(path, (json.dumps(doc, allow_nan=False) + "\n").encode("utf-8"))
-        written.append(path)
+    for name, data in files.items():
+        write_bytes_atomic(folder / name, data)
+        written.append(folder / name)
     return written
+
+
+def _session_program(out_dir: Path, session_number: int) -> tuple[Plan, Program]:
+    """The plan and the written program of session ``session_number`` (1-based)."""
+    plan = _load_after(out_dir, "program", "sessions")
+    path = out_dir / "programs" / f"session-{session_number}.json"
+    if not 1 <= session_number <= len(plan.sessions):
+        raise PlanValidationError(
+            f"session must be in 1..{len(plan.sessions)}, got {session_number}"
+        )
+    if not path.is_file():
+        raise StageOrderError("program log", "program", out_dir)
+    return plan, read_program_json(path.read_bytes())
+
+
+def run_execution_log(
+    out_dir: Path, session_number: int, log_path: Path
+) -> tuple[Reconciliation, Path]:
+    """Import a device's as-executed log of a session and reconcile it with the program.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Plan folder after ``program``.
+    session_number : int
+        1-based session.
+    log_path : Path
+        The device's CSV log (columns ``smpstudio.program.LOG_COLUMNS``).
+
+    Returns
+    -------
+    reconciliation : Reconciliation
+        Done, skipped, pending, repeated, off-target.
+    path : Path
+        ``programs/executed-session-<k>.json``; later sessions' programs avoid the
+        impressions fired here (within the registration tolerance). The log is kept
+        beside it as ``programs/device-log-session-<k>.csv``.
+
+    Raises
+    ------
+    PlanValidationError
+        If the log is malformed or the session does not exist.
+    """
+    _, program = _session_program(out_dir, session_number)
+    try:
+        text = log_path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanValidationError(f"execution log {log_path}: cannot read it: {exc}") from exc
+    found = reconcile_log(program, read_execution_log(text))
+    kept = out_dir / "programs" / f"device-log-{_session_stem(program.session_index)}.csv"
+    if log_path.resolve() != kept.resolve():
+        write_bytes_atomic(kept, text.encode("utf-8"))
+    doc = {
+        "session_index": program.session_index,
+        "plan_id": program.plan_id,
+        "log_file": kept.name,
+        "counts": {
+            "done": len(found.done),
+            "skipped": len(found.skipped),
+            "pending": len(found.pending),
+            "repeated": len(found.repeated),
+            "off_target": len(found.off_target),
+            "unknown_rows": len(found.unknown_rows),
+        },
+        "skipped": found.skipped.tolist(),
+        "repeated": found.repeated.tolist(),
+        "off_target": found.off_target.tolist(),
+        "unknown_rows": found.unknown_rows.tolist(),
+        "resume_from": found.resume_from,
+        "executed_mm": found.executed_mm.tolist(),
+    }
+    path = _executed_path(out_dir, program.session_index)
+    write_bytes_atomic(path, (json.dumps(doc) + "\n").encode("utf-8"))
+    return found, path
+
+
+def run_resume(
+    out_dir: Path, session_number: int, from_instruction: int | None = None
+) -> list[Path]:
+    """Write the rest of a session's program after an interruption.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Plan folder after ``program``.
+    session_number : int
+        1-based session.
+    from_instruction : int, optional
+        First instruction to run (0-based); default where the imported log says to resume.
+
+    Returns
+    -------
+    list of Path
+        ``programs/resume/session-<k>-from-<i>.*`` in every format, and its tour chart.
+
+    Raises
+    ------
+    PlanValidationError
+        If no instruction is given and no log was imported, or nothing is left to do.
+    """
+    plan, program = _session_program(out_dir, session_number)
+    assert plan.head is not None
+    if from_instruction is None:
+        path = _executed_path(out_dir, program.session_index)
+        if not path.is_file():
+            raise PlanValidationError(
+                "give the instruction to resume from, or import the device log first "
+                "('smp program-log')"
+            )
+        from_instruction = json.loads(path.read_text("utf-8"))["resume_from"]
+        if from_instruction is None:
+            raise PlanValidationError(
+                f"session {session_number}: the log shows every instruction done"
+            )
+    rest = resume_program(program, from_instruction)
+    stem = f"session-{session_number}-from-{from_instruction}"
+    folder = out_dir / "programs" / "resume"
+    files = _program_files(stem, rest, plan, scalp_chart(plan.head))
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        write_bytes_atomic(folder / name, data)
+    return [folder / name for name in files]
+
+
+REPLAY_DIFF_LEVEL = 6
+"""Change of a colour channel (0–255) at which the replay picture marks a pixel as differing."""
+
+
+def run_replay(
+    out_dir: Path, session_number: int, *, catalogue: Path | None = None
+) -> tuple[ProgramDuration, Path]:
+    """Replay a session's program: its duration, and what it deposits next to the plan.
+
+    With an imported device log the deposit is what the log reports; otherwise the
+    program as written. The picture renders both through the healed preview on the first
+    registered photo, with a third panel where they differ.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Plan folder after ``program``.
+    session_number : int
+        1-based session.
+    catalogue : Path, optional
+        Pigment catalogue (default the bundled example).
+
+    Returns
+    -------
+    duration : ProgramDuration
+        Estimated machine time.
+    path : Path
+        ``programs/session-<k>-replay.png``.
+
+    Raises
+    ------
+    PlanValidationError
+        If no photo has a registered camera.
+    """
+    plan, program = _session_program(out_dir, session_number)
+    head = plan.head
+    assert plan.pattern is not None and head is not None
+    log = None
+    executed = _executed_path(out_dir, program.session_index)
+    source = "program as written"
+    if executed.is_file():
+        doc = json.loads(executed.read_text("utf-8"))
+        log_file = out_dir / "programs" / doc["log_file"]
+        if log_file.is_file():
+            log = read_execution_log(log_file.read_text("utf-8"))
+            source = f"device log {doc['log_file']}"
+    view = next((v for v in plan.views if v.camera is not None), None)
+    if view is None:
+        raise PlanValidationError("no photo has a registered camera to replay onto")
+    image, _ = read_photo(out_dir / view.image_file)
+    planned_rows = np.flatnonzero(plan.pattern.session <= program.session_index)
+    planned = plan.pattern.rows(planned_rows)
+    deposited = deposited_pattern(plan.pattern, program, log)
+    catalogue_ = load_catalogue(catalogue)
+    model = _from_defaults(OpticalModel, plan)
+    render = _from_defaults(RenderModel, plan)
+
+    def healed(pattern: Pattern) -> np.ndarray:
+        return healed_preview(
+            image,
+            view,
+            head,
+            pattern,
+            plan.sessions,
+            catalogue_,
+            model,
+            sessions_done=program.session_index + 1,
+            seed=plan.seed,
+            render=render,
+        )
+
+    want, got = healed(planned), healed(deposited)
+    diff = np.abs(want.astype(np.int16) - got.astype(np.int16)).max(axis=2)
+    marked = want.copy()
+    marked[cv2.dilate((diff > REPLAY_DIFF_LEVEL).astype(np.uint8), np.ones((5, 5))) > 0] = (
+        255,
+        0,
+        0,
+    )
+    duration = estimate_duration(program)
+    row = labelled_row(
+        [(want, "planned (healed)"), (got, f"replayed: {source}"), (marked, "differences in red")],
+        head_box(view, head),
+    )
+    picture = contact_sheet(
+        {f"session {session_number} on {view.name}": row},
+        title=f"Replay of session {session_number}: {len(program)} instructions, "
+        f"about {duration.total_s / 60:.0f} min machine time",
+        notes=[
+            f"{int((diff > REPLAY_DIFF_LEVEL).sum())} pixels differ by more than "
+            f"{REPLAY_DIFF_LEVEL} levels"
+        ],
+        credit=scan_credit(head),
+    )
+    path = out_dir / "programs" / f"session-{session_number}-replay.png"
+    write_bytes_atomic(path, _png_bytes(picture))
+    return duration, path
 
 
 def write_marker_sheet(path: Path) -> Path:

@@ -1,7 +1,7 @@
 """The values that travel between stages. All are immutable: an edit makes a new value."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -499,6 +499,21 @@ class Pattern:
         """Number of impressions."""
         return len(self.positions_mm)
 
+    def rows(self, index: IntArray) -> "Pattern":
+        """The pattern restricted to some impressions.
+
+        Parameters
+        ----------
+        index : ndarray of int or bool
+            Rows to keep, in the order to keep them.
+
+        Returns
+        -------
+        Pattern
+            A new pattern.
+        """
+        return Pattern(**{name: getattr(self, name)[index] for name in self.column_names()})
+
     def with_sessions(self, session: IntArray) -> "Pattern":
         """Return a copy with the ``session`` column replaced.
 
@@ -771,48 +786,143 @@ class Plan:
         return tuple(name for name, ok in done if ok)
 
 
+_PROGRAM_COLUMNS: tuple[tuple[str, tuple[int, ...], type], ...] = (
+    ("impression_index", (0,), np.int64),
+    ("positions_mm", (0, 3), np.float64),
+    ("approach", (0, 3), np.float64),
+    ("zone_id", (0,), np.int64),
+    ("depth_setting_mm", (0,), np.float64),
+    ("dwell_ms", (0,), np.float64),
+    ("hits", (0,), np.int64),
+    ("clearance_mm", (0,), np.float64),
+    ("redip_before", (0,), np.bool_),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Program:
-    """One session's impressions in the order a device executes them.
+    """One session's impressions in the order a device executes them (one row each).
 
     Parameters
     ----------
     session_index : int
         0-based session index.
+    plan_id : str
+        Identifier of the plan it was made from (the plan's array checksum).
+    head_digest : str
+        :func:`smpstudio.head.surface_digest` of the head surface it was planned on.
     impression_index : (m,) ndarray of int
         Row of each impression in the plan's pattern, in execution order.
     positions_mm : (m, 3) ndarray of float
         Targets on the skin surface, millimetres, head frame.
     approach : (m, 3) ndarray of float
-        Unit needle direction (into the skin: the inward surface normal).
-    depth_setting_mm : float
-        Needle depth set on the device, millimetres.
+        Unit needle direction, pointing into the skin (the inward smooth surface normal).
+    zone_id : (m,) ndarray of int
+        Design zone of each impression.
+    depth_setting_mm : (m,) ndarray of float
+        Needle depth set on the device for each impression (its zone's), millimetres.
+    dwell_ms : (m,) ndarray of float
+        Time the needle works at each impression, milliseconds.
+    hits : (m,) ndarray of int
+        Needle cycles per impression.
+    clearance_mm : (m,) ndarray of float
+        Retract along the tool axis after each impression, before travelling on, mm.
+    redip_before : (m,) ndarray of bool
+        A break to re-dip pigment before this impression.
+    needle_configuration : str
+        Needle grouping, e.g. ``"1RL"``.
     needle_diameter_mm : float
         Needle diameter, millimetres.
-    dwell_ms : float
-        Time at each impression, milliseconds.
+    pigment_id, pigment_lot : str or None
+        Catalogue pigment and lot (None where no shade was chosen).
     dilution_water_parts : float
         Pigment dilution, water : pigment by volume.
+    travel_feed_mm_per_min, plunge_feed_mm_per_min : float
+        Feed rates between impressions and along the tool axis, mm/min.
+    redip_seconds : float
+        Duration of one re-dip break, seconds.
+    safe_radius_mm : float
+        Radius of the shell around the head-frame origin over which long travel passes, mm.
+    fiducial_names : tuple of str
+        Names of the registration fiducials.
+    fiducials_mm : (k, 3) ndarray of float
+        Their positions, millimetres, head frame.
+    registration_tolerance_mm : float
+        Largest fiducial residual the device may accept, millimetres.
+    zone_names : mapping of int to str
+        Name of each zone id used.
+    ordering : mapping of str to float
+        How the order was made and what it cost (tour and constrained lengths, mm;
+        the constraint settings).
+    violations : tuple of str
+        Safety violations recorded by a forced export (empty for a valid program).
     """
 
     session_index: int
+    plan_id: str
+    head_digest: str
     impression_index: IntArray = field(repr=False)
     positions_mm: PointsMM = field(repr=False)
     approach: UnitVectors = field(repr=False)
-    depth_setting_mm: float
+    zone_id: IntArray = field(repr=False)
+    depth_setting_mm: FloatArray = field(repr=False)
+    dwell_ms: FloatArray = field(repr=False)
+    hits: IntArray = field(repr=False)
+    clearance_mm: FloatArray = field(repr=False)
+    redip_before: BoolArray = field(repr=False)
+    needle_configuration: str
     needle_diameter_mm: float
-    dwell_ms: float
+    pigment_id: str | None
+    pigment_lot: str | None
     dilution_water_parts: float
+    travel_feed_mm_per_min: float
+    plunge_feed_mm_per_min: float
+    redip_seconds: float
+    safe_radius_mm: float
+    fiducial_names: tuple[str, ...]
+    fiducials_mm: PointsMM = field(repr=False)
+    registration_tolerance_mm: float
+    zone_names: Mapping[int, str] = field(default_factory=dict)
+    ordering: Mapping[str, float] = field(default_factory=dict)
+    violations: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        idx = check_array("impression_index", self.impression_index, shape=(None,), dtype=np.int64)
-        m = len(idx)
-        pos = check_array("positions_mm", self.positions_mm, shape=(m, 3), dtype=np.float64)
-        app = check_array("approach", self.approach, shape=(m, 3), dtype=np.float64)
-        object.__setattr__(self, "impression_index", frozen(idx))
-        object.__setattr__(self, "positions_mm", frozen(pos))
-        object.__setattr__(self, "approach", frozen(app))
+        m = len(np.asarray(self.impression_index))
+        for name, shape, dtype in _PROGRAM_COLUMNS:
+            want = (m, *shape[1:])
+            column: np.ndarray = check_array(
+                name, getattr(self, name), shape=want, dtype=dtype, finite=False
+            )
+            object.__setattr__(self, name, frozen(column))
+        k = len(self.fiducial_names)
+        fid = check_array("fiducials_mm", self.fiducials_mm, shape=(k, 3), dtype=np.float64)
+        object.__setattr__(self, "fiducials_mm", frozen(fid))
+        object.__setattr__(self, "fiducial_names", tuple(self.fiducial_names))
+        object.__setattr__(self, "violations", tuple(self.violations))
+        object.__setattr__(self, "zone_names", MappingProxyType(dict(self.zone_names)))
+        object.__setattr__(self, "ordering", MappingProxyType(dict(self.ordering)))
 
     def __len__(self) -> int:
         """Number of impressions."""
         return len(self.impression_index)
+
+    @classmethod
+    def column_names(cls) -> tuple[str, ...]:
+        """Names of the per-impression columns, in file order."""
+        return tuple(name for name, _, _ in _PROGRAM_COLUMNS)
+
+    def rows(self, index: IntArray | slice) -> "Program":
+        """The program restricted to some instructions (same header).
+
+        Parameters
+        ----------
+        index : ndarray of int or bool, or slice
+            Instructions to keep, in the order to keep them.
+
+        Returns
+        -------
+        Program
+            A new program.
+        """
+        columns = {name: getattr(self, name)[index] for name in self.column_names()}
+        return replace(self, **columns)

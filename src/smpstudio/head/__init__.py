@@ -77,6 +77,8 @@ from smpstudio.head._surface import (
     distance_to_surface_mm,
     points_at_barycentric,
     region_area_cm2,
+    smooth_normals,
+    surface_digest,
 )
 from smpstudio.head._topology import (
     edge_lengths_mm,
@@ -158,8 +160,10 @@ __all__ = [
     "scalp_region_of_faces",
     "scan_units",
     "select_poisson_disk",
+    "smooth_normals",
     "splat_pinholes",
     "splat_render",
+    "surface_digest",
     "surface_from_chart",
     "surface_samples",
     "undirected_edges",

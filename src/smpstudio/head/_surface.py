@@ -1,5 +1,7 @@
 """Geometry on the head surface: ray casting and exact point-to-surface distance."""
 
+import hashlib
+
 import numpy as np
 from scipy.spatial import cKDTree
 
@@ -303,3 +305,94 @@ def region_area_cm2(head: HeadModel, faces: BoolArray) -> float:
     0.0
     """
     return float(head.face_areas_mm2[np.asarray(faces)].sum()) / 100.0
+
+
+def smooth_normals(head: HeadModel, points_mm: PointsMM) -> FloatArray:
+    """The smooth (Phong) outward surface normal at points on the head surface.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+    points_mm : (n, 3) ndarray of float
+        Points on (or within a triangle's size of) the surface, millimetres, head frame.
+
+    Returns
+    -------
+    (n, 3) ndarray of float
+        Unit outward normals: the area-weighted vertex normals of the nearest face,
+        interpolated barycentrically at the point's projection onto it.
+
+    Notes
+    -----
+    Facet normals jump by the angle between neighbouring triangles (several degrees on a
+    scan); the interpolated normal varies continuously across edges, which is what a
+    needle's approach should follow.
+
+    References
+    ----------
+    .. [1] B. T. Phong, "Illumination for computer generated pictures", Commun. ACM 18(6),
+       311–317 (1975). doi:10.1145/360825.360839
+
+    Examples
+    --------
+    >>> from smpstudio.core import HeadModel
+    >>> v = np.array([[0.0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]])
+    >>> f = np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]])
+    >>> head = HeadModel(v, f, np.ones(4, bool), "tetrahedron")
+    >>> bool(smooth_normals(head, np.array([[0.3, 0.3, 0.0]]))[0, 2] < 0)
+    True
+    """
+    pts = np.asarray(points_mm, dtype=np.float64).reshape(-1, 3)
+    if len(pts) == 0:
+        return np.zeros((0, 3))
+    area_normals = np.cross(
+        head.triangles_mm[:, 1] - head.triangles_mm[:, 0],
+        head.triangles_mm[:, 2] - head.triangles_mm[:, 0],
+    )
+    vertex = np.zeros((len(head.vertices_mm), 3))
+    for corner in range(3):
+        np.add.at(vertex, head.faces[:, corner], area_normals)
+    vertex /= np.maximum(np.linalg.norm(vertex, axis=1, keepdims=True), 1e-300)
+    _, face = closest_faces(head, pts)
+    tri = head.triangles_mm[face]
+    on_face = closest_points_on_triangles(pts, tri)
+    weights = _barycentric(on_face, tri)
+    normal = np.einsum("ij,ijk->ik", weights, vertex[head.faces[face]])
+    return np.asarray(normal / np.linalg.norm(normal, axis=1, keepdims=True), dtype=np.float64)
+
+
+def _barycentric(points: PointsMM, triangles: FloatArray) -> FloatArray:
+    """Barycentric weights of points lying in their triangles (row by row)."""
+    a, b, c = triangles[:, 0], triangles[:, 1], triangles[:, 2]
+    v0, v1, v2 = b - a, c - a, points - a
+    d00 = np.einsum("ij,ij->i", v0, v0)
+    d01 = np.einsum("ij,ij->i", v0, v1)
+    d11 = np.einsum("ij,ij->i", v1, v1)
+    d20 = np.einsum("ij,ij->i", v2, v0)
+    d21 = np.einsum("ij,ij->i", v2, v1)
+    denom = np.maximum(d00 * d11 - d01 * d01, 1e-300)
+    w1 = (d11 * d20 - d01 * d21) / denom
+    w2 = (d00 * d21 - d01 * d20) / denom
+    return np.asarray(np.clip(np.stack([1 - w1 - w2, w1, w2], axis=1), 0.0, 1.0))
+
+
+def surface_digest(head: HeadModel) -> str:
+    """SHA-256 of the head surface: vertices, faces and scalp marks, in a fixed byte layout.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+
+    Returns
+    -------
+    str
+        ``"sha256:"`` and 64 hex digits; a program carries it so that a device (and the
+        safety check) can refuse to run it on another surface.
+    """
+    digest = hashlib.sha256()
+    digest.update(np.ascontiguousarray(head.vertices_mm, dtype="<f8").tobytes())
+    digest.update(np.ascontiguousarray(head.faces, dtype="<i8").tobytes())
+    digest.update(np.ascontiguousarray(head.scalp_faces, dtype=np.uint8).tobytes())
+    return "sha256:" + digest.hexdigest()

@@ -58,9 +58,11 @@ from smpstudio.render._live import (
 )
 from smpstudio.render._pattern_figures import (
     CLOSE_UP_PX_PER_MM,
+    TOUR_PX_PER_MM,
     density_heat_map,
     hairline_close_up,
     pair_correlation_plot,
+    tour_chart,
 )
 from smpstudio.render._preview import (
     MIN_VISIBLE_DIAMETER_PX,
@@ -76,7 +78,9 @@ from smpstudio.render._preview_set import (
     contact_sheet,
     footprint_matrices_orthographic,
     hairline_macro,
+    head_box,
     healed_turntable,
+    labelled_row,
     photo_previews,
     scan_credit,
 )
@@ -101,6 +105,7 @@ __all__ = [
     "SCAN_CREDITS",
     "SKIN_RGB",
     "TILE_PX",
+    "TOUR_PX_PER_MM",
     "TURNTABLE_AZIMUTHS_DEG",
     "ZONE_RGB",
     "DotLayer",
@@ -126,10 +131,12 @@ __all__ = [
     "hair_density_per_mm2",
     "hairline_close_up",
     "hairline_macro",
+    "head_box",
     "healed_preview",
     "healed_turntable",
     "hidden_pixels",
     "impression_keys",
+    "labelled_row",
     "pair_correlation_plot",
     "photo_dots",
     "photo_geometry",
@@ -148,6 +155,7 @@ __all__ = [
     "splat_transmittance",
     "stubble_coverage",
     "studio_camera",
+    "tour_chart",
     "turntable",
     "visible_impressions",
     "zone_rgb",

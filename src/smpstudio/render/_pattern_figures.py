@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 from scipy.spatial import cKDTree
 
-from smpstudio._typing import FloatArray, ImageRGB, PointsMM
+from smpstudio._typing import BoolArray, FloatArray, ImageRGB, PointsMM
 from smpstudio.core import Design, HeadModel, Pattern
 from smpstudio.design import hairline_curve_mm
 from smpstudio.head import ScalpChart, chart_from_surface, closest_faces, surface_from_chart
@@ -32,6 +32,20 @@ _INK = (20, 20, 20)
 
 def _text(image: ImageRGB, text: str, x: int, y: int, scale: float = 0.45) -> None:
     cv2.putText(image, text, (x, y), _FONT, scale, _INK, 1, cv2.LINE_AA)
+
+
+def _chart_grid(chart: ScalpChart, px_per_mm: float) -> tuple[float, PointsMM]:
+    """Half-width of the chart (mm) and the surface point under each pixel (NaN off the scalp)."""
+    reach = float(np.abs(chart.uv_mm).max())
+    size = int(np.ceil(2 * reach * px_per_mm))
+    axis = (np.arange(size) + 0.5) / px_per_mm - reach
+    u, v = np.meshgrid(axis, axis[::-1])
+    return reach, surface_from_chart(chart, np.column_stack([u.ravel(), v.ravel()]))
+
+
+def _chart_px(uv_mm: FloatArray, reach: float, px_per_mm: float) -> FloatArray:
+    """Pixel (x, y) of chart positions on a picture made by :func:`_chart_grid`."""
+    return np.column_stack([(uv_mm[:, 0] + reach) * px_per_mm, (reach - uv_mm[:, 1]) * px_per_mm])
 
 
 def density_heat_map(
@@ -63,11 +77,8 @@ def density_heat_map(
         The map: each pixel counts the units within ``DENSITY_WINDOW_MM`` of its point on
         the surface (straight-line distance) over the disc's area; grey off the scalp.
     """
-    reach = float(np.abs(chart.uv_mm).max())
-    size = int(np.ceil(2 * reach * HEAT_MAP_PX_PER_MM))
-    axis = (np.arange(size) + 0.5) / HEAT_MAP_PX_PER_MM - reach
-    u, v = np.meshgrid(axis, axis[::-1])
-    points = surface_from_chart(chart, np.column_stack([u.ravel(), v.ravel()]))
+    reach, points = _chart_grid(chart, HEAT_MAP_PX_PER_MM)
+    size = round(np.sqrt(len(points)))
     known = np.isfinite(points[:, 0])
     counts = np.zeros(len(points))
     if len(centres_mm):
@@ -80,9 +91,7 @@ def density_heat_map(
     coloured = cv2.applyColorMap(level, cv2.COLORMAP_VIRIDIS)[:, :, ::-1].copy()
     coloured[~known.reshape(size, size)] = (215, 215, 215)
     line = chart_from_surface(chart, hairline_curve_mm(head, design, chart=chart))
-    px = np.column_stack(
-        [(line[:, 0] + reach) * HEAT_MAP_PX_PER_MM, (reach - line[:, 1]) * HEAT_MAP_PX_PER_MM]
-    )
+    px = _chart_px(line, reach, HEAT_MAP_PX_PER_MM)
     cv2.polylines(coloured, [np.round(px).astype(np.int32)], False, (255, 255, 255), 2, cv2.LINE_AA)
     bar_w, pad = 24, 70
     canvas = np.full((size + 60, size + bar_w + pad + 20, 3), 255, np.uint8)
@@ -258,3 +267,87 @@ def pair_correlation_plot(
     _text(image, "g(r)", 10, top + 10)
     _text(image, f"pair correlation (red mark: {min_spacing:g} spacing)", left, 20)
     return image
+
+
+TOUR_PX_PER_MM = 3.0
+"""Scale of the tour chart, pixels per chart millimetre."""
+
+
+def tour_chart(
+    head: HeadModel,
+    design: Design,
+    chart: ScalpChart,
+    positions_mm: PointsMM,
+    redip_before: BoolArray,
+    *,
+    caption: str,
+    direct_travel_mm: float,
+) -> ImageRGB:
+    """A device program's path on the scalp chart, coloured from start to end.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface.
+    design : Design
+        For the hairline drawn under the path.
+    chart : ScalpChart
+        The head's scalp chart (forward up).
+    positions_mm : (m, 3) ndarray of float
+        Impressions in execution order, millimetres, head frame.
+    redip_before : (m,) ndarray of bool
+        Re-dip breaks, marked with a black tick.
+    caption : str
+        Line of text above the chart.
+    direct_travel_mm : float
+        Legs longer than this (flown over the safe shell) are drawn as thin grey lines.
+
+    Returns
+    -------
+    (h, w, 3) ndarray of uint8
+        The chart: steps coloured by time (dark blue first, yellow last), start ringed
+        green, end ringed red, hairline white, grey off the scalp.
+    """
+    reach = float(np.abs(chart.uv_mm).max())
+    size = int(np.ceil(2 * reach * TOUR_PX_PER_MM))
+    canvas = np.full((size, size, 3), 225, np.uint8)
+    corners = _chart_px(chart.uv_mm, reach, TOUR_PX_PER_MM)[chart.faces]
+    cv2.fillPoly(canvas, list(np.round(corners).astype(np.int32)), (250, 247, 240))
+    line = chart_from_surface(chart, hairline_curve_mm(head, design, chart=chart))
+    cv2.polylines(
+        canvas,
+        [np.round(_chart_px(line, reach, TOUR_PX_PER_MM)).astype(np.int32)],
+        False,
+        (150, 150, 150),
+        2,
+        cv2.LINE_AA,
+    )
+    m = len(positions_mm)
+    if m:
+        px = np.round(_chart_px(chart_from_surface(chart, positions_mm), reach, TOUR_PX_PER_MM))
+        px = px.astype(np.int32)
+        steps = np.linalg.norm(np.diff(positions_mm, axis=0), axis=1)
+        level = np.linspace(0, 255, max(m - 1, 1)).astype(np.uint8)
+        colours = cv2.applyColorMap(level[:, None], cv2.COLORMAP_VIRIDIS)[:, 0, ::-1]
+        for k in range(m - 1):
+            a, b = (int(px[k, 0]), int(px[k, 1])), (int(px[k + 1, 0]), int(px[k + 1, 1]))
+            if steps[k] > direct_travel_mm:
+                cv2.line(canvas, a, b, (170, 170, 170), 1, cv2.LINE_AA)
+            else:
+                cv2.line(canvas, a, b, tuple(int(c) for c in colours[k]), 1, cv2.LINE_AA)
+        for x, y in px[np.asarray(redip_before, dtype=bool)]:
+            cv2.line(canvas, (int(x) - 3, int(y)), (int(x) + 3, int(y)), (0, 0, 0), 1)
+        cv2.circle(canvas, (int(px[0, 0]), int(px[0, 1])), 9, (0, 160, 0), 2, cv2.LINE_AA)
+        cv2.circle(canvas, (int(px[-1, 0]), int(px[-1, 1])), 9, (200, 0, 0), 2, cv2.LINE_AA)
+    out = np.full((size + 50, size, 3), 255, np.uint8)
+    out[50:] = canvas
+    _text(out, caption, 10, 20)
+    _text(
+        out,
+        f"scalp chart, forward up, {TOUR_PX_PER_MM:g} px/mm; start green, end red, "
+        "colour = time, tick = re-dip, grey = travel over the top",
+        10,
+        42,
+        0.4,
+    )
+    return out

@@ -172,33 +172,46 @@ def photo_previews(
         )
 
     done = after()
-    box = _head_box(view, head)
+    box = head_box(view, head)
     stubble = "long hair kept" if look.keep_hair else f"hair clipped to {look.stubble_mm:g} mm"
     out = {
         "before": before,
         "after": done,
-        "before-after": _labelled_row(
+        "before-after": labelled_row(
             [(before, f"before ({stubble})"), (done, "after, healed")], box
         ),
-        "sessions": _labelled_row(
+        "sessions": labelled_row(
             [
                 (after(sessions_done=k), f"session {k} of {len(dots.sessions)}, healed")
                 for k in range(1, len(dots.sessions) + 1)
             ],
             box,
         ),
-        "fresh": _labelled_row([(after(sessions_done=1, fresh=True), "day of session 1")], box),
+        "fresh": labelled_row([(after(sessions_done=1, fresh=True), "day of session 1")], box),
     }
     for years in PREVIEW_YEARS:
-        out[f"healed-{years:g}y"] = _labelled_row(
+        out[f"healed-{years:g}y"] = labelled_row(
             [(after(years=years), f"{years:g} year{'s' if years != 1 else ''} after healing")],
             box,
         )
     return out
 
 
-def _head_box(view: View, head: HeadModel) -> tuple[int, int, int, int]:
-    """(x0, y0, x1, y1): the scalp the photo shows, down to the eyes, with a margin."""
+def head_box(view: View, head: HeadModel) -> tuple[int, int, int, int]:
+    """The part of a photo that shows the scalp, down to the eyes, with a margin.
+
+    Parameters
+    ----------
+    view : View
+        A photo with a registered camera.
+    head : HeadModel
+        The surface.
+
+    Returns
+    -------
+    tuple of int
+        ``(x0, y0, x1, y1)``, pixels.
+    """
     assert view.camera is not None
     scalp = np.unique(head.faces[head.scalp_faces])
     xy, _ = view.camera.project(head.vertices_mm[scalp])
@@ -218,10 +231,23 @@ def _head_box(view: View, head: HeadModel) -> tuple[int, int, int, int]:
     )
 
 
-def _labelled_row(
+def labelled_row(
     images: Sequence[tuple[ImageRGB, str]], box: tuple[int, int, int, int]
 ) -> ImageRGB:
-    """Crops of ``box`` side by side, each at least 480 px high, with a label bar above."""
+    """Crops of ``box`` side by side, each at least 480 px high, with a label bar above.
+
+    Parameters
+    ----------
+    images : sequence of (image, str)
+        Pictures of one photo's size and their labels.
+    box : tuple of int
+        ``(x0, y0, x1, y1)`` to crop, pixels (e.g. :func:`head_box`).
+
+    Returns
+    -------
+    (h, w, 3) ndarray of uint8
+        The row.
+    """
     x0, y0, x1, y1 = box
     scale = max(1.0, 480.0 / max(y1 - y0, 1))
     tiles = []
