@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from smpstudio.cli import app
 from smpstudio.core import load_plan
-from smpstudio.workflow import program_schema
+from smpstudio.program import program_schema
 from tests.conftest import EXAMPLE
 from tests.tolerances import SURFACE_MM
 

@@ -22,3 +22,11 @@ one just-noticeable difference, 2.3)."""
 BACKDROP_SKIN_DELTA_E = 1.0
 """Change of the measured skin colour when the backdrop's colour changes, CIE76 ΔE*ab (under
 half a just-noticeable difference: the backdrop mask's edge moves a little)."""
+GCODE_MM = 1e-5
+"""G-code holds positions to 1e-6 mm; the 5-axis round trip adds the pivot arithmetic."""
+GCODE_UNIT = 1e-6
+"""Tool-axis components after a G-code round trip."""
+TOUR_VS_OPTIMUM = 1.05
+"""Tours on small random instances may be this much longer than the brute-force optimum."""
+SMOOTH_NORMAL_DEG = 2.0
+"""Approach vectors against the smooth normal re-derived here from vertex normals."""

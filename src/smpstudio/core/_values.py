@@ -1,7 +1,7 @@
 """The values that travel between stages. All are immutable: an edit makes a new value."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -799,7 +799,7 @@ _PROGRAM_COLUMNS: tuple[tuple[str, tuple[int, ...], type], ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Program:
     """One session's impressions in the order a device executes them (one row each).
 
@@ -905,6 +905,21 @@ class Program:
     def __len__(self) -> int:
         """Number of impressions."""
         return len(self.impression_index)
+
+    def __eq__(self, other: object) -> bool:
+        """Exact equality of every field (arrays element-wise, NaN equal to NaN)."""
+        if not isinstance(other, Program):
+            return NotImplemented
+        for name in (f.name for f in fields(self)):
+            a, b = getattr(self, name), getattr(other, name)
+            if isinstance(a, np.ndarray):
+                if not np.array_equal(a, b, equal_nan=a.dtype.kind == "f"):
+                    return False
+            elif a != b:
+                return False
+        return True
+
+    __hash__ = None  # type: ignore[assignment]
 
     @classmethod
     def column_names(cls) -> tuple[str, ...]:

@@ -119,8 +119,18 @@ def program_document(program: Program) -> dict[str, Any]:
     return doc
 
 
-def _floats(values: Any, shape: tuple[int, ...]) -> FloatArray:
-    return np.array(values, dtype=np.float64).reshape(shape)  # None -> nan
+def _column(columns: dict[str, Any], name: str, dtype: type, shape: tuple[int, ...]) -> Any:
+    """One column as an array of ``shape`` (JSON null becomes NaN in float columns)."""
+    try:
+        array: np.ndarray = np.array(columns[name], dtype=dtype)
+    except (TypeError, ValueError) as err:
+        raise PlanValidationError(f"column {name!r} holds a value of the wrong type") from err
+    if array.size != int(np.prod(shape)):
+        raise PlanValidationError(
+            f"column {name!r} has {array.size} values, expected {int(np.prod(shape))} "
+            f"for {shape[0]} impressions"
+        )
+    return array.reshape(shape)
 
 
 def _program_from(header: dict[str, Any], columns: dict[str, Any]) -> Program:
@@ -131,15 +141,15 @@ def _program_from(header: dict[str, Any], columns: dict[str, Any]) -> Program:
         session_index=int(header["session_index"]),
         plan_id=header["plan_id"],
         head_digest=header["head_surface_sha256"],
-        impression_index=np.asarray(columns["index"], dtype=np.int64).reshape(m),
-        positions_mm=_floats(columns["position_mm"], (m, 3)),
-        approach=_floats(columns["approach"], (m, 3)),
-        zone_id=np.asarray(columns["zone_id"], dtype=np.int64).reshape(m),
-        depth_setting_mm=_floats(columns["depth_setting_mm"], (m,)),
-        dwell_ms=_floats(columns["dwell_ms"], (m,)),
-        hits=np.asarray(columns["hits"], dtype=np.int64).reshape(m),
-        clearance_mm=_floats(columns["clearance_mm"], (m,)),
-        redip_before=np.asarray(columns["redip_before"], dtype=bool).reshape(m),
+        impression_index=_column(columns, "index", np.int64, (m,)),
+        positions_mm=_column(columns, "position_mm", np.float64, (m, 3)),
+        approach=_column(columns, "approach", np.float64, (m, 3)),
+        zone_id=_column(columns, "zone_id", np.int64, (m,)),
+        depth_setting_mm=_column(columns, "depth_setting_mm", np.float64, (m,)),
+        dwell_ms=_column(columns, "dwell_ms", np.float64, (m,)),
+        hits=_column(columns, "hits", np.int64, (m,)),
+        clearance_mm=_column(columns, "clearance_mm", np.float64, (m,)),
+        redip_before=_column(columns, "redip_before", np.bool_, (m,)),
         needle_configuration=header["needle"]["configuration"],
         needle_diameter_mm=header["needle"]["diameter_mm"],
         pigment_id=header["pigment"]["id"],

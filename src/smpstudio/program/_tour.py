@@ -164,6 +164,8 @@ def _improve(p: FloatArray, tour: IntArray, nbr: IntArray, max_segment: int) -> 
                 dac = _dist(p, a, c)
                 if dac >= dab:
                     break
+                if c == a:
+                    continue
                 d = _succ(tour, pos, c) if direction == 0 else _pred(tour, pos, c)
                 if c == b or d == a:
                     continue
@@ -258,7 +260,12 @@ def candidate_neighbours(points: FloatArray, k: int = NEIGHBOURS) -> IntArray:
     n = len(points)
     k = min(k, n - 1)
     _, idx = cKDTree(points).query(points, k=k + 1)
-    return np.ascontiguousarray(idx[:, 1:], dtype=np.int64)
+    idx = np.asarray(idx, dtype=np.int64).reshape(n, k + 1)
+    # with coincident points the query may list a point's twin before the point itself:
+    # move the point itself to the end (stable), then drop the last column
+    is_self = idx == np.arange(n)[:, None]
+    keep = np.argsort(is_self, axis=1, kind="stable")[:, :k]
+    return np.ascontiguousarray(np.take_along_axis(idx, keep, axis=1))
 
 
 def shortest_tour(points: FloatArray, *, neighbours: int = NEIGHBOURS) -> IntArray:
