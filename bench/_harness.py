@@ -1,13 +1,21 @@
 """Timing helpers shared by the benchmarks: warm-up, repeats, median and IQR."""
 
 import ctypes
+import functools
 import multiprocessing
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import trimesh
+
+from smpstudio.core import HeadModel
+from smpstudio.domain import ANSUR_MALE
+from smpstudio.head import head_from_scan, load_scan, mm_per_unit_for_head_breadth
 
 
 @dataclass(frozen=True)
@@ -87,3 +95,19 @@ def peak_memory_mb(fn: Callable[[], Any]) -> float:
     value = float(parent.recv())
     proc.join()
     return value
+
+
+SCAN = Path(__file__).resolve().parents[1] / "tests" / "data" / "meshes" / "LeePerrySmith.glb"
+"""The Lee Perry-Smith head scan the benchmarks plan on (licence in ``tests/data``)."""
+
+
+@functools.cache
+def scan_head() -> HeadModel:
+    """The scan as a head model, scaled to the ANSUR II male head breadth."""
+    mesh = trimesh.load(SCAN, force="mesh", process=False)
+    assert isinstance(mesh, trimesh.Trimesh)
+    mesh.vertices = mesh.vertices * mm_per_unit_for_head_breadth(SCAN, ANSUR_MALE.head_breadth_mm)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "lee_perry_smith_mm.glb"
+        mesh.export(path)
+        return head_from_scan(load_scan(path, units="mm")).head

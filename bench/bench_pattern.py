@@ -21,19 +21,14 @@ distance, both in local spacings; probes 3 mm inside the treated border).
 """
 
 import dataclasses
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import pymeshlab
-import trimesh
 from scipy.spatial import cKDTree
 
-from bench._harness import Figure, peak_memory_mb, time_call
-from smpstudio.core import HeadModel
+from bench._harness import Figure, peak_memory_mb, scan_head, time_call
 from smpstudio.design import default_design
-from smpstudio.domain import ANSUR_MALE
-from smpstudio.head import head_from_scan, load_scan, mm_per_unit_for_head_breadth, sample_triangles
+from smpstudio.head import sample_triangles
 from smpstudio.pattern import (
     BlueNoise,
     DensityMap,
@@ -45,23 +40,11 @@ from smpstudio.pattern import (
     progressive_order,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-SCAN = ROOT / "tests" / "data" / "meshes" / "LeePerrySmith.glb"
 SIZES = (40_000, 100_000, 300_000)
 SEED = 20261126
 BASELINE = "pymeshlab 2025.7 generate_sampling_poisson_disk (radius bisected to the count)"
 PROBES = 400_000
 BORDER_MM = 3.0
-
-
-def _scan_head() -> HeadModel:
-    mesh = trimesh.load(SCAN, force="mesh", process=False)
-    assert isinstance(mesh, trimesh.Trimesh)
-    mesh.vertices = mesh.vertices * mm_per_unit_for_head_breadth(SCAN, ANSUR_MALE.head_breadth_mm)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "lee_perry_smith_mm.glb"
-        mesh.export(path)
-        return head_from_scan(load_scan(path, units="mm")).head
 
 
 def _scaled(density_map: DensityMap, factor: float) -> DensityMap:
@@ -105,7 +88,7 @@ def _spread(
 
 def run() -> list[Figure]:
     """Synthesise 40k, 100k and 300k impressions and the baseline at the same counts."""
-    head = _scan_head()
+    head = scan_head()
     design = default_design(head)
     base_map = fu_density_map(head, design)
     per_fu = float(
