@@ -194,7 +194,7 @@ def _check_header(header: Any, what: str, *, with_impressions: bool = False) -> 
 
 
 def write_program_json(program: Program) -> bytes:
-    """The program as JSON, validated against the schema.
+    """The program as JSON (format version 2).
 
     Parameters
     ----------
@@ -439,7 +439,7 @@ def travel_route(start_mm: FloatArray, end_mm: FloatArray, safe_radius_mm: float
     --------
     >>> route = travel_route(np.array([60.0, 40, 0]), np.array([-60.0, 40, 0]), 150.0)
     >>> route[[0, -1]].round(1).tolist()
-    [[125.0, 83.2, 0.0], [-125.0, 83.2, 0.0]]
+    [[124.8, 83.2, 0.0], [-124.8, 83.2, 0.0]]
     """
     a, b = np.asarray(start_mm, dtype=float), np.asarray(end_mm, dtype=float)
     if (

@@ -34,7 +34,7 @@ def order_for_travel(points_mm: PointsMM) -> IntArray:
     Examples
     --------
     >>> order_for_travel(np.array([[0.0, 0], [10, 0], [1, 0], [11, 0]])).tolist()
-    [3, 1, 2, 0]
+    [0, 2, 1, 3]
     """
     pts = np.asarray(points_mm, dtype=np.float64)
     tour = shortest_tour(pts)
@@ -154,10 +154,11 @@ def respect_min_step(
 
     Notes
     -----
-    Walks the path and takes the first of the next :data:`LOOKAHEAD` points that keeps the
-    rule, so the order still sweeps the tour; a point for which none of them fits is set
-    aside and inserted where it adds least travel among the places where the rule holds
-    on both sides.
+    Walks the path and takes, among the next :data:`LOOKAHEAD` points that keep the rule,
+    the nearest to the last one (each position ahead costs :data:`FRONT_PULL`·min_step²,
+    so the walk still sweeps the tour); a point that keeps being passed over is set aside
+    and inserted where it adds least travel among the places where the rule holds on
+    both sides.
     Where no place exists (a handful of points crowded in a small area) they go last and
     the rule is broken there; :func:`short_steps` counts such steps.
     """
