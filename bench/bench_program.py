@@ -2,8 +2,9 @@
 
 The points are blue noise on the scalp of the Lee Perry-Smith scan (scaled to the ANSUR II
 male head breadth): uniform candidates on the scalp faces, shuffled, thinned by a Poisson
-disk whose radius is adjusted to keep about the wanted count, then mapped to the scalp chart (azimuthal
-equidistant about the vertex) so that every solver sees the same 2-D instance. One session
+disk whose radius is adjusted to keep about the wanted count, then mapped to the scalp
+chart (azimuthal equidistant about the vertex) so that every solver sees the same 2-D
+instance. One session
 is about 15k impressions and a full head about 40k; 150k is the stress size.
 
 Ours: ``shortest_tour`` (greedy edges, then 2-opt and Or-opt over 10 neighbours,
