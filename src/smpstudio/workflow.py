@@ -317,9 +317,11 @@ _STAGE_OUTPUTS = (
     ("pattern", ("pattern/*.png", "pattern/statistics.json")),
     ("sessions", ("sessions/*.png", "sessions/*.json", "sessions/*.txt", "sessions/*.ics")),
     ("preview", ("preview/*.png",)),
-    ("program", ("programs/session-*.json",)),
+    ("program", ("programs/session-*", "programs/resume/session-*")),
 )
-"""Files each stage writes beside the plan, in pipeline order."""
+"""Files each stage writes beside the plan, in pipeline order. Device logs and their
+reconciliations (``programs/device-log-*``, ``programs/executed-*``) are records of what
+was done to the client and are never removed."""
 
 
 def _remove_outputs_after(out_dir: Path, stage: str) -> None:

@@ -35,6 +35,10 @@ DENSITY_RADIUS_MM = 2.5
 HEAD_DISTANCE_MM = (40.0, 250.0)
 """Median distance of scalp targets from the head-frame origin that reads as millimetres."""
 
+SHORT_LEG_MM = 5.0
+"""Travel segments up to this long are checked at their midpoint only; longer ones also at
+their quarter points."""
+
 THIN_FEATURE_MM = 5.0
 """Near non-scalp faces (ears), a travel point counts as inside the head only this deep."""
 
@@ -417,12 +421,17 @@ def _travel_violations(
     if len(legs) == 0:
         return out
     a, b = np.concatenate(starts), np.concatenate(ends)
-    samples = a[:, None, :] + fractions[None, :, None] * (b - a)[:, None, :]
-    height = (
-        _signed_height(head, samples.reshape(-1, 3)).reshape(len(a), len(fractions)).min(axis=1)
+    leg_of = np.concatenate(owner)
+    # the midpoint of every segment; the quarter points too where a segment is long
+    # enough to bend round the head (a short leg dips at most c²/8R at its middle)
+    longer = np.linalg.norm(b - a, axis=1) > SHORT_LEG_MM
+    samples = np.concatenate(
+        [a + 0.5 * (b - a)]
+        + [a[longer] + f * (b[longer] - a[longer]) for f in fractions if f != 0.5]
     )
+    sample_leg = np.concatenate([leg_of] + [leg_of[longer]] * (len(fractions) - 1))
     lowest = np.full(len(program), np.inf)
-    np.minimum.at(lowest, np.concatenate(owner), height)
+    np.minimum.at(lowest, sample_leg, _signed_height(head, samples))
     for k in np.flatnonzero(lowest < lim.min_clearance_mm / 2).tolist():
         out.append(
             Violation(
