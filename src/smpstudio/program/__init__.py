@@ -9,6 +9,7 @@ from smpstudio.program._build import (
     build_program,
     clearance_for_travel,
     head_fiducials,
+    safe_shell_radius_mm,
 )
 from smpstudio.program._execution import (
     LOG_COLUMNS,
@@ -93,6 +94,7 @@ __all__ = [
     "register_fiducials",
     "respect_min_step",
     "resume_program",
+    "safe_shell_radius_mm",
     "short_steps",
     "shortest_tour",
     "tour_length",

@@ -166,6 +166,25 @@ def _zone_sequence(zone_names: Mapping[int, str], order: tuple[str, ...]) -> lis
     return [by_name[name] for name in order if name in by_name]
 
 
+def safe_shell_radius_mm(head: HeadModel) -> float:
+    """Radius of the safe travel shell: the head above its lowest scalp point, plus a margin.
+
+    Parameters
+    ----------
+    head : HeadModel
+        The surface (a fitted head may include neck and shoulders; they lie below).
+
+    Returns
+    -------
+    float
+        Distance from the head-frame origin of the farthest surface point above the lowest
+        scalp vertex, plus :data:`SAFE_SHELL_MARGIN_MM`, millimetres.
+    """
+    lowest = head.vertices_mm[np.unique(head.faces[head.scalp_faces]), 1].min()
+    above = head.vertices_mm[head.vertices_mm[:, 1] >= lowest]
+    return float(np.linalg.norm(above, axis=1).max()) + SAFE_SHELL_MARGIN_MM
+
+
 def clearance_for_travel(positions_mm: PointsMM, clearance_mm: float) -> FloatArray:
     """Retract per impression: the clearance, raised where a long leg would dip to the skin.
 
@@ -277,8 +296,7 @@ def build_program(
         travel_feed_mm_per_min=values["program_travel_feed_mm_per_min"],
         plunge_feed_mm_per_min=values["program_plunge_feed_mm_per_min"],
         redip_seconds=values["program_redip_seconds"],
-        safe_radius_mm=float(np.linalg.norm(plan.head.vertices_mm, axis=1).max())
-        + SAFE_SHELL_MARGIN_MM,
+        safe_radius_mm=safe_shell_radius_mm(plan.head),
         fiducial_names=fiducial_names,
         fiducials_mm=fiducials,
         registration_tolerance_mm=tolerance,

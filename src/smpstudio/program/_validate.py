@@ -396,14 +396,17 @@ def _travel_violations(
 ) -> list[Violation]:
     """Travel between clearance points (straight, or over the safe shell) stays above the skin."""
     out = []
-    farthest = float(np.linalg.norm(head.vertices_mm, axis=1).max())
+    usable_y = program.positions_mm[usable, 1]
+    bottom_y = float(usable_y.min()) if len(usable_y) else 0.0
+    above = head.vertices_mm[head.vertices_mm[:, 1] >= bottom_y]
+    farthest = float(np.linalg.norm(above, axis=1).max()) if len(above) else 0.0
     if not program.safe_radius_mm >= farthest + lim.min_clearance_mm:
         out.append(
             Violation(
                 None,
                 "travel",
                 f"safe shell radius {program.safe_radius_mm:g} mm does not clear "
-                f"the head (farthest surface point {farthest:.1f} mm)",
+                f"the head (farthest surface point above the lowest target {farthest:.1f} mm)",
             )
         )
     up = program.positions_mm - program.clearance_mm[:, None] * program.approach
