@@ -16,7 +16,7 @@ from scipy.spatial import cKDTree
 from smpstudio._typing import FloatArray, IntArray, PointsMM
 from smpstudio.core import HeadModel
 from smpstudio.head._geodesic import geodesic_distance_mm
-from smpstudio.head._surface import nearest_on_triangles
+from smpstudio.head._surface import barycentric_weights, nearest_on_triangles
 from smpstudio.head._topology import compact, face_normals_areas
 
 _CANDIDATES = 12
@@ -210,10 +210,5 @@ def chart_from_surface(chart: ScalpChart, points_mm: PointsMM) -> FloatArray:
     """
     triangles = chart.vertices_mm[chart.faces]
     foot, face, _ = nearest_on_triangles(np.atleast_2d(points_mm), triangles)
-    a, b, c = (triangles[face, i] for i in range(3))
-    e1, e2, r = b - a, c - a, foot - a
-    d11, d12, d22 = (np.einsum("ij,ij->i", x, y) for x, y in ((e1, e1), (e1, e2), (e2, e2)))
-    r1, r2 = np.einsum("ij,ij->i", r, e1), np.einsum("ij,ij->i", r, e2)
-    det = np.maximum(d11 * d22 - d12**2, 1e-300)
-    s, t = (d22 * r1 - d12 * r2) / det, (d11 * r2 - d12 * r1) / det
-    return _at_barycentric(chart.uv_mm[chart.faces[face]], s, t)
+    weights = barycentric_weights(foot, triangles[face])
+    return _at_barycentric(chart.uv_mm[chart.faces[face]], weights[:, 1], weights[:, 2])

@@ -356,25 +356,39 @@ def smooth_normals(head: HeadModel, points_mm: PointsMM) -> FloatArray:
     vertex /= np.maximum(np.linalg.norm(vertex, axis=1, keepdims=True), 1e-300)
     _, face = closest_faces(head, pts)
     tri = head.triangles_mm[face]
-    on_face = closest_points_on_triangles(pts, tri)
-    weights = _barycentric(on_face, tri)
+    weights = np.clip(barycentric_weights(closest_points_on_triangles(pts, tri), tri), 0.0, 1.0)
     normal = np.einsum("ij,ijk->ik", weights, vertex[head.faces[face]])
     return np.asarray(normal / np.linalg.norm(normal, axis=1, keepdims=True), dtype=np.float64)
 
 
-def _barycentric(points: PointsMM, triangles: FloatArray) -> FloatArray:
-    """Barycentric weights of points lying in their triangles (row by row)."""
-    a, b, c = triangles[:, 0], triangles[:, 1], triangles[:, 2]
-    v0, v1, v2 = b - a, c - a, points - a
-    d00 = np.einsum("ij,ij->i", v0, v0)
-    d01 = np.einsum("ij,ij->i", v0, v1)
-    d11 = np.einsum("ij,ij->i", v1, v1)
-    d20 = np.einsum("ij,ij->i", v2, v0)
-    d21 = np.einsum("ij,ij->i", v2, v1)
-    denom = np.maximum(d00 * d11 - d01 * d01, 1e-300)
-    w1 = (d11 * d20 - d01 * d21) / denom
-    w2 = (d00 * d21 - d01 * d20) / denom
-    return np.asarray(np.clip(np.stack([1 - w1 - w2, w1, w2], axis=1), 0.0, 1.0))
+def barycentric_weights(points: FloatArray, triangles: FloatArray) -> FloatArray:
+    """Barycentric weights of points in the plane of their triangles (row by row).
+
+    Parameters
+    ----------
+    points : (n, d) ndarray of float
+        One point per triangle, in (or projected onto) its plane.
+    triangles : (n, 3, d) ndarray of float
+        Corners, any dimension.
+
+    Returns
+    -------
+    (n, 3) ndarray of float
+        Weights of the three corners, summing to 1 (negative outside the triangle).
+
+    Examples
+    --------
+    >>> tri = np.array([[[0.0, 0], [1, 0], [0, 1]]])
+    >>> barycentric_weights(np.array([[0.25, 0.5]]), tri).tolist()
+    [[0.25, 0.25, 0.5]]
+    """
+    a = triangles[:, 0]
+    e1, e2, r = triangles[:, 1] - a, triangles[:, 2] - a, points - a
+    d11, d12, d22 = (np.einsum("ij,ij->i", x, y) for x, y in ((e1, e1), (e1, e2), (e2, e2)))
+    r1, r2 = np.einsum("ij,ij->i", r, e1), np.einsum("ij,ij->i", r, e2)
+    det = np.maximum(d11 * d22 - d12**2, 1e-300)
+    s, t = (d22 * r1 - d12 * r2) / det, (d11 * r2 - d12 * r1) / det
+    return np.column_stack([1 - s - t, s, t])
 
 
 def surface_digest(head: HeadModel) -> str:
