@@ -108,7 +108,11 @@ def test_malformed_log_is_refused() -> None:
 
 
 def test_later_session_avoids_healed_impressions(plan) -> None:
-    rows = np.flatnonzero(plan.pattern.session == 1)[:7]
+    # whole units: a unit's dots are 0.35 mm apart, so a dot left out of a fired unit could
+    # lie within the tolerance of a fired neighbour
+    in_session = np.flatnonzero(plan.pattern.session == 1)
+    first_units = plan.pattern.fu_id[in_session][:7]
+    rows = in_session[np.isin(plan.pattern.fu_id[in_session], first_units)]
     healed = plan.pattern.positions_mm[rows] + [0.2, 0.0, 0.0]  # fired 0.2 mm off, within 0.5
     settings = ProgramSettings.for_plan(plan)
     program, avoided = build_program(
@@ -116,7 +120,7 @@ def test_later_session_avoids_healed_impressions(plan) -> None:
     )
     assert sorted(avoided.tolist()) == sorted(rows.tolist())
     assert not np.isin(rows, program.impression_index).any()
-    assert program.ordering["avoided_healed"] == 7
+    assert program.ordering["avoided_healed"] == len(rows) >= 7
 
 
 def test_deposit_follows_the_log(plan, program) -> None:
