@@ -48,11 +48,10 @@ ZONE_DENSITY = 0.03
 """Units per zone within this share of the density map's integral (zones over 4 cm²)."""
 G_FAR = 0.1
 """g(r) within this of 1 beyond 3 spacings (the issue's bound)."""
-PREFIX_RHO = {0.3: 0.73, 0.7: 0.73}
-"""Closest pair of each session prefix, in spacings of the prefix's own density: what the
-spread prefixes reach (0.737 measured: PREFIX_SPREAD × the finishing share), not the 0.85 of
-the full pattern — see docs/pattern.md for why no order reaches 0.85 at 30 % and 70 % of a
-pattern packed that tightly."""
+PREFIX_RHO = {0.3: 0.55, 0.7: 0.68}
+"""Closest pair of each session prefix, in spacings of the prefix's own density: what our
+elimination order reaches (0.62 and 0.73 measured), not the 0.85 of the full pattern — see
+docs/pattern.md for why no order can give 0.85 at 70 % of a pattern packed that tightly."""
 
 
 def zone_density_errors(
@@ -177,30 +176,6 @@ def test_uniform_density_on_a_sphere(sphere) -> None:
     assert radius.min() >= 80.0 - 0.01
     order = progressive_order(noise.points_mm, noise.spacing_mm, (0.3, 0.7))
     assert sorted(order.tolist()) == list(range(len(order)))
-
-
-def test_spread_prefixes_on_a_sphere_beat_the_elimination_order_alone(sphere) -> None:
-    vertices, faces = sphere
-    density = np.full(len(faces), 0.5)
-    shares = (0.3, 0.7)
-    ordered = blue_noise_on_mesh(vertices, faces, density, rng=np.random.default_rng(5))
-    order = progressive_order(ordered.points_mm, ordered.spacing_mm, shares)
-    spread = blue_noise_on_mesh(
-        vertices, faces, density, rng=np.random.default_rng(5), shares=shares
-    )
-    assert len(spread.points_mm) == len(order)
-    assert closest_pair_spacings(spread.points_mm, spread.spacing_mm) >= MIN_SPACING
-    for share, rho in PREFIX_RHO.items():
-        k = round(share * len(order))
-        own = spread.spacing_mm[:k] / np.sqrt(share)
-        assert closest_pair_spacings(spread.points_mm[:k], own) >= rho, share
-    # the elimination order of the same points, unspread, stays under the bound at 30 %
-    k = round(0.3 * len(order))
-    first = order[:k]
-    unspread = closest_pair_spacings(
-        ordered.points_mm[first], ordered.spacing_mm[first] / np.sqrt(0.3)
-    )
-    assert unspread < PREFIX_RHO[0.3]
 
 
 def test_a_density_step_on_a_sphere_is_met_on_both_sides(sphere) -> None:

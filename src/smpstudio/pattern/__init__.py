@@ -1,12 +1,9 @@
 """Pattern: follicle-like impressions on the head surface."""
 
 from smpstudio.pattern._blue_noise import (
-    PREFIX_SPREAD,
     BlueNoise,
     blue_noise_on_mesh,
-    prefix_gains,
     progressive_order,
-    spread_prefixes,
     stratified_points,
     systematic_counts,
 )
@@ -38,7 +35,6 @@ from smpstudio.pattern._synthesis import (
 __all__ = [
     "HEXAGONAL_DENSITY_SPACING2",
     "MAX_IMPRESSIONS_PER_FU",
-    "PREFIX_SPREAD",
     "BlueNoise",
     "DensityMap",
     "FollicularUnits",
@@ -56,10 +52,8 @@ __all__ = [
     "nearest_neighbour_distances_mm",
     "pair_correlation",
     "pattern_report",
-    "prefix_gains",
     "progressive_order",
     "relative_radius",
-    "spread_prefixes",
     "stratified_points",
     "synthesize_impressions",
     "systematic_counts",

@@ -18,10 +18,6 @@ The pure core of the pattern stage. Points are placed in three steps:
 3. **Progressive order.** Weighted sample elimination [3]_ removes the most crowded points
    down to each session's share and then by halves; read backwards, the eliminations give
    an order in which every prefix is itself spread like blue noise at its own density.
-4. **Prefixes spread.** The finishing passes run once more with each pair's target raised
-   to the spacing of the first session prefix that holds both points (times
-   ``PREFIX_SPREAD``), in the manner of multi-class blue noise [4]_: a session's units move
-   apart from each other, while every pair keeps the full pattern's bound.
 
 References
 ----------
@@ -30,8 +26,6 @@ References
    packings", Journal of Statistical Physics 60, 1990. doi:10.1007/BF01025983
 .. [3] C. Yuksel, "Sample elimination for generating Poisson disk sample sets", Computer
    Graphics Forum 34(2), 2015. doi:10.1111/cgf.12538
-.. [4] L.-Y. Wei, "Multi-class blue noise sampling", ACM Transactions on Graphics 29(4),
-   2010. doi:10.1145/1778765.1778816
 """
 
 from dataclasses import dataclass
@@ -81,11 +75,6 @@ SWEEPS_PER_LIST = 5
 
 ELIMINATION_EXPONENT = 8.0
 """Exponent α of the elimination weight (1 − d / r)^α (Yuksel 2015 uses 8)."""
-
-PREFIX_SPREAD = 0.85
-"""Pairs inside a session prefix are pushed apart to this share of the prefix's own
-spacing (s / √share) times the relaxation's shares. Higher values jam: the full pattern
-then loses its own bound (measured in ``docs/pattern.md``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +167,6 @@ def relax_on_mesh(
     surface: tuple[FloatArray, FloatArray, UnitVectors, IntArray],
     *,
     schedule: tuple[tuple[float, int], ...] = RELAX_SCHEDULE,
-    gain: FloatArray | None = None,
 ) -> tuple[PointsMM, IntArray, bool]:
     """Push apart pairs closer than a share of their spacing, walking along the mesh.
 
@@ -194,9 +182,6 @@ def relax_on_mesh(
         The mesh as :func:`walk_frames` returns it.
     schedule : tuple of (float, int), optional
         Phases of (target share of the pair's mean spacing, sweeps).
-    gain : (n,) ndarray of float, optional
-        Each point's factor (≥ 1) on the targets; a pair takes the smaller of its two.
-        Ones when not given.
 
     Returns
     -------
@@ -212,8 +197,7 @@ def relax_on_mesh(
     anchor = moved.copy()
     face = np.array(face_index, dtype=np.int64, copy=True)
     spacing = np.ascontiguousarray(spacing_mm, dtype=np.float64)
-    factor = np.ones(len(moved)) if gain is None else np.ascontiguousarray(gain, dtype=float)
-    reach = spacing * NEIGHBOUR_SKIN * factor
+    reach = spacing * NEIGHBOUR_SKIN
     normals = surface[2]
     if len(moved) < 2:
         return moved, face, True
@@ -222,7 +206,7 @@ def relax_on_mesh(
         while done < sweeps:
             offsets, neighbours = neighbour_lists(moved, reach * share)
             batch = min(SWEEPS_PER_LIST, sweeps - done)
-            relax_pairs(moved, face, normals, spacing, factor, share, offsets, neighbours, batch)
+            relax_pairs(moved, face, normals, spacing, share, offsets, neighbours, batch)
             settle(moved, anchor, face, *surface)
             done += batch
     # each pass starts from fresh lists; the finish ends when they show no pair too close
@@ -232,7 +216,6 @@ def relax_on_mesh(
             moved,
             face,
             spacing,
-            factor,
             FINISH_SHARE,
             FINISH_TRIGGER,
             offsets,
@@ -288,7 +271,6 @@ def blue_noise_on_mesh(
     *,
     rng: np.random.Generator,
     schedule: tuple[tuple[float, int], ...] = RELAX_SCHEDULE,
-    shares: tuple[float, ...] = (),
 ) -> BlueNoise:
     """Blue-noise points on a triangle mesh at a density given per face.
 
@@ -304,10 +286,6 @@ def blue_noise_on_mesh(
         Source of randomness; the same state gives the same points.
     schedule : tuple of (float, int), optional
         Relaxation phases (:func:`relax_on_mesh`).
-    shares : tuple of float, optional
-        Cumulative session shares (0–1, increasing). When given, the points come in
-        placing order (:func:`progressive_order`) and each session prefix is spread
-        (:func:`spread_prefixes`).
 
     Returns
     -------
@@ -335,94 +313,13 @@ def blue_noise_on_mesh(
         raise ValueError("densities must be finite and ≥ 0")
     start, face = stratified_points(v[f], density, rng=rng)
     spacing = np.sqrt(HEXAGONAL_DENSITY_SPACING2 / density[face])
-    surface = walk_frames(v, f)
-    points, face, settled = relax_on_mesh(start, face, spacing, surface, schedule=schedule)
-    noise = BlueNoise(points, face, spacing)
-    if not settled:
-        keep = ~crowded_points(points, spacing, FINISH_SHARE * FINISH_TRIGGER)
-        noise = BlueNoise(points[keep], face[keep], spacing[keep])
-    if not shares:
-        return noise
-    order = progressive_order(noise.points_mm, noise.spacing_mm, shares)
-    ordered = BlueNoise(noise.points_mm[order], noise.face_index[order], noise.spacing_mm[order])
-    return spread_prefixes(ordered, shares, surface)
-
-
-def prefix_gains(count: int, shares: tuple[float, ...]) -> FloatArray:
-    """Each placing position's factor on the relaxation targets: its first prefix's spacing.
-
-    Parameters
-    ----------
-    count : int
-        Points in placing order.
-    shares : tuple of float
-        Cumulative session shares (0–1, increasing).
-
-    Returns
-    -------
-    (count,) ndarray of float
-        max(``PREFIX_SPREAD`` / √share, 1) for the first share whose prefix holds the
-        position; 1 past the last share.
-
-    Examples
-    --------
-    >>> prefix_gains(10, (0.3, 0.7)).round(3).tolist()
-    [1.552, 1.552, 1.552, 1.016, 1.016, 1.016, 1.016, 1.0, 1.0, 1.0]
-    """
-    cuts = np.array([round(s * count) for s in shares if 0 < s < 1], dtype=np.int64)
-    gain_of = np.maximum(PREFIX_SPREAD / np.sqrt([s for s in shares if 0 < s < 1]), 1.0)
-    which = np.searchsorted(cuts, np.arange(count), side="right")
-    return np.concatenate([gain_of, [1.0]])[which]
-
-
-def spread_prefixes(
-    ordered: BlueNoise,
-    shares: tuple[float, ...],
-    surface: tuple[FloatArray, FloatArray, UnitVectors, IntArray],
-    *,
-    schedule: tuple[tuple[float, int], ...] = (),
-) -> BlueNoise:
-    """Move each session prefix's points apart while keeping the full pattern's bound.
-
-    Parameters
-    ----------
-    ordered : BlueNoise
-        Points in placing order, relaxed (:func:`relax_on_mesh`).
-    shares : tuple of float
-        Cumulative session shares (0–1, increasing) at which sessions cut the order.
-    surface : tuple
-        The mesh the points lie on, as :func:`walk_frames` returns it.
-    schedule : tuple of (float, int), optional
-        Relaxation phases before the finishing passes; none by default: sweeping every
-        pair again orders the whole pattern further (its g(r) ripples on beyond three
-        spacings), while the finishing passes move only the pairs under their target.
-
-    Returns
-    -------
-    BlueNoise
-        The same points in the same order, moved; or ``ordered`` itself when the moved
-        points would break the full pattern's finishing bound somewhere (the targets of
-        the prefixes can jam against it).
-
-    Notes
-    -----
-    The finishing passes are run again with each pair's target multiplied by
-    :func:`prefix_gains` of the earlier of its two points' positions: two units of the
-    first session are pushed towards ``PREFIX_SPREAD`` of the first session's own spacing,
-    a pair with a unit of the last session only to the full pattern's.
-    """
-    gain = prefix_gains(len(ordered.points_mm), shares)
-    points, face, _ = relax_on_mesh(
-        ordered.points_mm,
-        ordered.face_index,
-        ordered.spacing_mm,
-        surface,
-        schedule=schedule,
-        gain=gain,
+    points, face, settled = relax_on_mesh(
+        start, face, spacing, walk_frames(v, f), schedule=schedule
     )
-    if np.any(crowded_points(points, ordered.spacing_mm, FINISH_SHARE * FINISH_TRIGGER)):
-        return ordered
-    return BlueNoise(points, face, ordered.spacing_mm)
+    if settled:
+        return BlueNoise(points, face, spacing)
+    keep = ~crowded_points(points, spacing, FINISH_SHARE * FINISH_TRIGGER)
+    return BlueNoise(points[keep], face[keep], spacing[keep])
 
 
 def crowded_points(points_mm: PointsMM, spacing_mm: FloatArray, share: float) -> BoolArray:

@@ -304,10 +304,10 @@ def settle(points, anchor, face, corners, dual, normals, adjacency):
 
 
 @numba.njit(cache=True)
-def _push(points, face, normals, spacing, gain, share, i, j):
-    # push the pair (i, j) apart to share × its mean spacing × the smaller gain, each point
-    # moving half of it within the plane of its face
-    target = share * 0.5 * (spacing[i] + spacing[j]) * min(gain[i], gain[j])
+def _push(points, face, normals, spacing, share, i, j):
+    # push the pair (i, j) apart to share × its mean spacing, each point moving half of it
+    # within the plane of its face
+    target = share * 0.5 * (spacing[i] + spacing[j])
     dx = points[j, 0] - points[i, 0]
     dy = points[j, 1] - points[i, 1]
     dz = points[j, 2] - points[i, 2]
@@ -333,12 +333,11 @@ def _push(points, face, normals, spacing, gain, share, i, j):
 
 
 @numba.njit(cache=True)
-def relax_pairs(points, face, normals, spacing, gain, share, offsets, neighbours, sweeps):
+def relax_pairs(points, face, normals, spacing, share, offsets, neighbours, sweeps):
     """Gauss–Seidel pair repulsion in the tangent planes of the points' faces.
 
-    Every pair closer than ``share`` × its mean spacing × the smaller of its two ``gain``
-    values is pushed apart to that distance, each point moving half of it within the plane
-    of its face (``normals[face]``).
+    Every pair closer than ``share`` × its mean spacing is pushed apart to that distance,
+    each point moving half of it within the plane of its face (``normals[face]``).
     ``points`` is changed in place; put them back on the mesh with :func:`settle`.
     """
     for _ in range(sweeps):
@@ -346,15 +345,13 @@ def relax_pairs(points, face, normals, spacing, gain, share, offsets, neighbours
             for e in range(offsets[i], offsets[i + 1]):
                 j = neighbours[e]
                 if j > i:
-                    _push(points, face, normals, spacing, gain, share, i, j)
+                    _push(points, face, normals, spacing, share, i, j)
 
 
 @numba.njit(cache=True)
-def _push_along(
-    points, face, spacing, gain, share, trigger, i, j, corners, dual, normals, adjacency
-):
+def _push_along(points, face, spacing, share, trigger, i, j, corners, dual, normals, adjacency):
     # like _push, but each point walks its half along the mesh (stopped by the border)
-    target = share * 0.5 * (spacing[i] + spacing[j]) * min(gain[i], gain[j])
+    target = share * 0.5 * (spacing[i] + spacing[j])
     dx = points[j, 0] - points[i, 0]
     dy = points[j, 1] - points[i, 1]
     dz = points[j, 2] - points[i, 2]
@@ -373,7 +370,6 @@ def relax_active(
     points,
     face,
     spacing,
-    gain,
     share,
     trigger,
     offsets,
@@ -384,10 +380,9 @@ def relax_active(
     normals,
     adjacency,
 ):
-    """Push apart the pairs closer than ``trigger`` × ``share`` × their mean spacing × gain.
+    """Push apart the pairs closer than ``trigger`` × ``share`` × their mean spacing.
 
-    A pair's gain is the smaller of its two ``gain`` values. Each such pair is pushed to
-    ``share`` × its mean spacing × gain, each point walking its half
+    Each such pair is pushed to ``share`` × its mean spacing, each point walking its half
     along the mesh (so that a point at the border stays there and its partner moves
     instead, round after round).
 
@@ -406,18 +401,7 @@ def relax_active(
             for e in range(offsets[i], offsets[i + 1]):
                 j = neighbours[e]
                 if _push_along(
-                    points,
-                    face,
-                    spacing,
-                    gain,
-                    share,
-                    trigger,
-                    i,
-                    j,
-                    corners,
-                    dual,
-                    normals,
-                    adjacency,
+                    points, face, spacing, share, trigger, i, j, corners, dual, normals, adjacency
                 ):
                     pushed[i] = True
                     pushed[j] = True

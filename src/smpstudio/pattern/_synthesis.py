@@ -6,8 +6,7 @@ Two levels (``docs/pattern.md``):
    (:func:`blue_noise_on_mesh`) at the FU density the design asks for — each zone's
    impression density over its impressions per FU, ramped across the hairline band, with
    stray units ahead of the line, matched to the remaining hair in the blend zone — then put
-   in a progressive order (:func:`progressive_order`), so that sessions are prefix cuts,
-   each session's prefix spread apart (:func:`spread_prefixes`).
+   in a progressive order (:func:`progressive_order`), so that sessions are prefix cuts.
 2. **Impressions**: each unit gets 1–4, the shares of ``domain.md`` §2.3 tilted to the zone's
    mean, set on a small regular polygon about the centre with neighbours
    ``fu_impression_offset_mm`` apart, diameters varied about the zone's within the healed
@@ -41,6 +40,7 @@ from smpstudio.head import (
 from smpstudio.pattern._blue_noise import (
     DEGENERATE_AREA_MM2,
     blue_noise_on_mesh,
+    progressive_order,
     walk_frames,
 )
 from smpstudio.pattern._kernels import settle
@@ -332,16 +332,15 @@ def follicular_units(
     """
     face_density = density_map.face_density_per_mm2(len(head.faces))
     active = np.flatnonzero(face_density > 0)
+    noise = blue_noise_on_mesh(head.vertices_mm, head.faces[active], face_density[active], rng=rng)
     shares = (DEFAULTS["first_session_share"].value, DEFAULTS["second_session_share"].value)
-    noise = blue_noise_on_mesh(
-        head.vertices_mm, head.faces[active], face_density[active], rng=rng, shares=shares
-    )
-    centres, face = noise.points_mm, active[noise.face_index]
+    order = progressive_order(noise.points_mm, noise.spacing_mm, shares)
+    centres, face = noise.points_mm[order], active[noise.face_index[order]]
     sample = _nearest_sample(density_map, face, centres)
     return FollicularUnits(
         centres,
         face,
-        noise.spacing_mm,
+        noise.spacing_mm[order],
         density_map.zone_id[sample],
         density_map.impressions_per_fu[sample],
         density_map.walkable_faces,
