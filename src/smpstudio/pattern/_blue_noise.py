@@ -13,7 +13,7 @@ The pure core of the pattern stage. Points are placed in three steps:
    distances: at 1 mm the chord and the arc differ by less than 1e-4 on a scalp). Sweeps
    at 0.93 spread the points, in the manner of a Lubachevsky–Stillinger packing [2]_;
    finishing passes then push apart, walking along the mesh, only the pairs still closer
-   than 0.88 of their spacing, until fresh neighbour lists find none. The mesh's border is
+   than 0.88 of their spacing, until valid neighbour lists find none. The mesh's border is
    a wall.
 3. **Progressive order.** Weighted sample elimination [3]_ removes the most crowded points
    down to each session's share and then by halves; read backwards, the eliminations give
@@ -56,9 +56,10 @@ FINISH_SHARE = 0.88
 """Target distance of the finishing passes, as a share of the pair's mean spacing."""
 
 FINISH_PASSES = 8
-"""Most finishing passes: each rebuilds the neighbour lists and pushes apart the pairs still
-closer than ``FINISH_SHARE``, round after round, visiting only points pushed last round;
-they stop once a pass finds no such pair."""
+"""Most finishing passes: each pushes apart the pairs still closer than ``FINISH_SHARE``,
+round after round, visiting only points pushed last round; they stop once a pass finds no
+such pair. The neighbour lists are rebuilt between passes only once a point has moved half
+their spare reach (so that they still hold every pair that can be too close)."""
 
 FINISH_TRIGGER = 0.985
 """The finishing passes push a pair only when it is closer than this share of its target."""
@@ -209,9 +210,15 @@ def relax_on_mesh(
             relax_pairs(moved, face, normals, spacing, share, offsets, neighbours, batch)
             settle(moved, anchor, face, *surface)
             done += batch
-    # each pass starts from fresh lists; the finish ends when they show no pair too close
+    # a neighbour list holds every pair that can come closer than its target while no point
+    # has moved half the list's spare reach since it was built (a Verlet list): passes keep
+    # it until then; the finish ends when a pass over a valid list finds no pair too close
+    spare = (NEIGHBOUR_SKIN - 1.0) * FINISH_SHARE * float(spacing.min())
+    listed_at = None
     for _ in range(FINISH_PASSES):
-        offsets, neighbours = neighbour_lists(moved, reach * FINISH_SHARE)
+        if listed_at is None or _farthest_move(moved, listed_at) >= 0.5 * spare:
+            offsets, neighbours = neighbour_lists(moved, reach * FINISH_SHARE)
+            listed_at = moved.copy()
         rounds = relax_active(
             moved,
             face,
@@ -226,6 +233,11 @@ def relax_on_mesh(
         if rounds == 0:
             return moved, face, True
     return moved, face, False
+
+
+def _farthest_move(points_mm: PointsMM, before_mm: PointsMM) -> float:
+    """The largest straight-line distance any point has moved, millimetres."""
+    return float(np.sqrt(np.max(np.sum((points_mm - before_mm) ** 2, axis=1))))
 
 
 def walk_frames(
