@@ -77,7 +77,9 @@ def test_same_seed_gives_bit_identical_outputs(example_plan_dir: Path, tmp_path:
         assert (example_plan_dir / f).read_bytes() == (out / f).read_bytes(), f
 
 
-def test_another_seed_gives_another_pattern(example_plan_dir: Path, tmp_path: Path) -> None:
+def test_another_seed_gives_another_pattern_and_stages_print_unsourced_defaults(
+    example_plan_dir: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "other"
     for stage in (
         ["analyse", str(EXAMPLE), "--out", str(out), "--seed", "8"],
@@ -93,6 +95,9 @@ def test_another_seed_gives_another_pattern(example_plan_dir: Path, tmp_path: Pa
     # smp pattern's own outputs: the figures and the statistics they print
     text = " ".join(result.output.split())
     assert "closest two FU centres:" in text and "first 30 % of the FU order" in text
+    # every stage prints the plan's unsourced defaults
+    assert "unsourced defaults in this plan" in result.stdout
+    assert "eye_forward_of_tragion_mm = 78 mm" in " ".join(result.stdout.split())
     stats = json.loads((out / "pattern" / "statistics.json").read_text())
     assert stats["closest_pair_spacings"] >= 0.85
     assert stats["largest_hole_spacings"] <= 1.5
@@ -158,19 +163,6 @@ def test_stage_out_of_order_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["pattern", str(tmp_path)])
     assert result.exit_code == 2
     assert "'pattern' needs the output of 'design'" in " ".join(result.stderr.split())
-
-
-def test_plan_prints_unsourced_defaults(tmp_path: Path) -> None:
-    for stage in (
-        ["analyse", str(EXAMPLE), "--out", str(tmp_path)],
-        ["head", str(tmp_path)],
-        ["design", str(tmp_path)],
-        ["pattern", str(tmp_path)],
-    ):
-        result = runner.invoke(app, stage)
-        assert result.exit_code == 0, result.output
-    assert "unsourced defaults in this plan" in result.stdout
-    assert "eye_forward_of_tragion_mm = 78 mm" in " ".join(result.stdout.split())
 
 
 def test_preview_writes_every_picture_and_honours_edited_defaults(
