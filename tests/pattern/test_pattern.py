@@ -25,8 +25,10 @@ from smpstudio.head import (
     scalp_chart,
 )
 from smpstudio.pattern import (
+    BlueNoise,
     blue_noise_on_mesh,
     closest_pair_spacings,
+    fill_holes,
     follicular_units,
     fu_density_map,
     fu_size_shares,
@@ -37,6 +39,7 @@ from smpstudio.pattern import (
     progressive_order,
     synthesize_impressions,
     tilted_size_shares,
+    walk_frames,
 )
 from tests.tolerances import SURFACE_MM
 
@@ -176,6 +179,42 @@ def test_uniform_density_on_a_sphere(sphere) -> None:
     assert radius.min() >= 80.0 - 0.01
     order = progressive_order(noise.points_mm, noise.spacing_mm, (0.3, 0.7))
     assert sorted(order.tolist()) == list(range(len(order)))
+
+
+def test_holes_are_filled_by_the_most_crowded_points(sphere) -> None:
+    vertices, faces = sphere
+    density = np.full(len(faces), 0.5)
+    noise = blue_noise_on_mesh(vertices, faces, density, rng=np.random.default_rng(6))
+    spacing = float(noise.spacing_mm[0])
+    # five holes: a point and its three nearest neighbours taken out, far from each other
+    _, group = cKDTree(noise.points_mm).query(noise.points_mm, k=4)
+    sites = [0]
+    for i in range(1, len(noise.points_mm)):
+        if len(sites) == 5:
+            break
+        if np.min(np.linalg.norm(noise.points_mm[sites] - noise.points_mm[i], axis=1)) > 40:
+            sites.append(i)
+    gone = np.zeros(len(noise.points_mm), dtype=bool)
+    gone[group[sites].ravel()] = True
+    holed = BlueNoise(noise.points_mm[~gone], noise.face_index[~gone], noise.spacing_mm[~gone])
+    probes = np.random.default_rng(2).normal(size=(400_000, 3))
+    probes = 80.0 * probes / np.linalg.norm(probes, axis=1, keepdims=True)
+    near_site = cKDTree(noise.points_mm[sites]).query(probes)[0] < 2.0 * spacing
+    probes = probes[near_site]
+
+    def widest_hole_per_site(points: np.ndarray) -> np.ndarray:
+        empty = cKDTree(points).query(probes)[0]
+        site = cKDTree(noise.points_mm[sites]).query(probes)[1]
+        return np.array([empty[site == k].max() for k in range(5)]) / spacing
+
+    before = widest_hole_per_site(holed.points_mm)
+    assert before.min() > 0.95 and before.max() > 1.2  # holes indeed
+    filled = fill_holes(holed, density, walk_frames(vertices, faces), rng=np.random.default_rng(0))
+    assert len(filled.points_mm) == len(holed.points_mm)  # the crowded points moved there
+    assert widest_hole_per_site(filled.points_mm).max() < 0.95
+    assert closest_pair_spacings(filled.points_mm, filled.spacing_mm) >= MIN_SPACING
+    radius = np.linalg.norm(filled.points_mm, axis=1)
+    assert radius.max() <= 80.0 + 1e-9 and radius.min() >= 80.0 - 0.01
 
 
 def test_a_density_step_on_a_sphere_is_met_on_both_sides(sphere) -> None:

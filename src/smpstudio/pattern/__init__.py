@@ -3,9 +3,12 @@
 from smpstudio.pattern._blue_noise import (
     BlueNoise,
     blue_noise_on_mesh,
+    circumcentres,
+    fill_holes,
     progressive_order,
     stratified_points,
     systematic_counts,
+    walk_frames,
 )
 from smpstudio.pattern._report import PatternReport, pattern_report
 from smpstudio.pattern._statistics import (
@@ -40,8 +43,10 @@ __all__ = [
     "FollicularUnits",
     "PatternReport",
     "blue_noise_on_mesh",
+    "circumcentres",
     "closest_pair_spacings",
     "density_per_zone",
+    "fill_holes",
     "follicular_units",
     "fu_density_map",
     "fu_size_shares",
@@ -59,4 +64,5 @@ __all__ = [
     "systematic_counts",
     "tilted_size_shares",
     "unit_offsets_mm",
+    "walk_frames",
 ]

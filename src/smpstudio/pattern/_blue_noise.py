@@ -34,11 +34,13 @@ import numpy as np
 
 from smpstudio._typing import BoolArray, FloatArray, IntArray, PointsMM, UnitVectors
 from smpstudio.pattern._kernels import (
+    closest_in_spacings,
     eliminate,
     face_adjacency,
     face_frames,
     morton_keys,
     neighbour_lists,
+    point_grid,
     relax_active,
     relax_pairs,
     settle,
@@ -73,6 +75,33 @@ move for ``SWEEPS_PER_LIST`` sweeps."""
 
 SWEEPS_PER_LIST = 5
 """Sweeps between rebuilds of the neighbour lists."""
+
+HOLE_PROBES_PER_POINT = 2.0
+"""Random probes per point of the target density that look for holes after the relaxation."""
+
+HOLE_SCREEN = 0.6
+"""A probe with no point within this share of its spacing is climbed towards the middle of
+its hole (the widest gap of a hexagonal packing is 0.58 spacings from its points)."""
+
+HOLE_CLIMB_ROUNDS = 3
+"""Times a probe moves to the centre of the circle through its three nearest points."""
+
+HOLE_CLIMB_REACH = 1.4
+"""How far, in spacings, a climbing probe looks for the point nearest it."""
+
+HOLE_GRID_CELL = 1.5
+"""Cell side of the grid the hole search looks points up in, in median spacings."""
+
+HOLE_CROWD_STRIDE = 8
+"""Every this many points is asked for its closest neighbour when choosing which to take
+away for a filled hole."""
+
+HOLE_CROWD_REACH = 1.0
+"""How far, in spacings, a sampled point looks for its closest neighbour."""
+
+HOLE_FILL = 1.0
+"""A climbed probe farther than this many spacings (of the pair's mean) from every point is a
+hole: a point is put there and the most crowded point taken away."""
 
 ELIMINATION_EXPONENT = 8.0
 """Exponent α of the elimination weight (1 − d / r)^α (Yuksel 2015 uses 8)."""
@@ -325,13 +354,196 @@ def blue_noise_on_mesh(
         raise ValueError("densities must be finite and ≥ 0")
     start, face = stratified_points(v[f], density, rng=rng)
     spacing = np.sqrt(HEXAGONAL_DENSITY_SPACING2 / density[face])
-    points, face, settled = relax_on_mesh(
-        start, face, spacing, walk_frames(v, f), schedule=schedule
+    surface = walk_frames(v, f)
+    points, face, settled = relax_on_mesh(start, face, spacing, surface, schedule=schedule)
+    noise = BlueNoise(points, face, spacing)
+    if not settled:
+        keep = ~crowded_points(points, spacing, FINISH_SHARE * FINISH_TRIGGER)
+        noise = BlueNoise(points[keep], face[keep], spacing[keep])
+    return fill_holes(noise, density, surface, rng=rng)
+
+
+def fill_holes(
+    noise: BlueNoise,
+    density_per_mm2: FloatArray,
+    surface: tuple[FloatArray, FloatArray, UnitVectors, IntArray],
+    *,
+    rng: np.random.Generator,
+) -> BlueNoise:
+    """Move the most crowded points into the widest holes, keeping the count.
+
+    Parameters
+    ----------
+    noise : BlueNoise
+        Relaxed points.
+    density_per_mm2 : (f,) ndarray of float
+        Target points per square millimetre on each face of ``surface``.
+    surface : tuple
+        The mesh the points lie on, as :func:`walk_frames` returns it.
+    rng : numpy.random.Generator
+        Draws the probes.
+
+    Returns
+    -------
+    BlueNoise
+        As many points as ``noise``: those left, then one at the middle of each hole filled.
+
+    Notes
+    -----
+    A packing relaxed by repulsion alone keeps its vacancies: nothing pulls points into an
+    empty circle wider than the pair target. Random probes (``HOLE_PROBES_PER_POINT``) with
+    no point within ``HOLE_SCREEN`` of their spacing move, ``HOLE_CLIMB_ROUNDS`` times, to
+    the centre of the circle through their three nearest points (the middle of the hole,
+    where the empty circle is widest); one farther than ``HOLE_FILL`` mean
+    spacings from every point gets a point, and the most crowded point (one of each
+    closest pair, the closest first) is taken away for each, so the count and the closest
+    pair stay. A new point is farther from every other than any pair target, so nothing
+    has to be relaxed again.
+    """
+    points, face, spacing = noise.points_mm, noise.face_index, noise.spacing_mm
+    if len(points) < 2:
+        return noise
+    probes, probe_face = stratified_points(
+        surface[0], density_per_mm2 * HOLE_PROBES_PER_POINT, rng=rng
     )
-    if settled:
-        return BlueNoise(points, face, spacing)
-    keep = ~crowded_points(points, spacing, FINISH_SHARE * FINISH_TRIGGER)
-    return BlueNoise(points[keep], face[keep], spacing[keep])
+    probe_spacing = np.sqrt(HEXAGONAL_DENSITY_SPACING2 / density_per_mm2[probe_face])
+    grid = point_grid(points, HOLE_GRID_CELL * float(np.median(spacing)))
+    nearest, _ = _closest(grid, noise, probes, probe_spacing, HOLE_SCREEN, any_within=True)
+    wide = np.isinf(nearest[:, 0])
+    at, at_face, at_spacing = probes[wide], probe_face[wide], probe_spacing[wide]
+    for _ in range(HOLE_CLIMB_ROUNDS):
+        _, near = _closest(grid, noise, at, at_spacing, HOLE_CLIMB_REACH, k=3)
+        found = near[:, 2] >= 0
+        at, at_face, at_spacing, near = at[found], at_face[found], at_spacing[found], near[found]
+        move = circumcentres(points[near[:, 0]], points[near[:, 1]], points[near[:, 2]]) - at
+        normal = surface[2][at_face]
+        move -= np.sum(move * normal, axis=1, keepdims=True) * normal
+        # an obtuse triangle's centre lies outside it, far off: stay put
+        move[np.linalg.norm(move, axis=1) > HOLE_CLIMB_REACH * at_spacing] = 0.0
+        before = at.copy()
+        at = at + move
+        settle(at, before, at_face, *surface)
+    clearance, _ = _closest(grid, noise, at, at_spacing, HOLE_CLIMB_REACH)
+    wide = clearance[:, 0] > HOLE_FILL
+    at, at_face, at_spacing = at[wide], at_face[wide], at_spacing[wide]
+    # the clearance again, as far as a point of the sparsest spacing could lie
+    widest = HOLE_FILL * 0.5 * (1.0 + float(spacing.max()) / at_spacing)
+    clearance, _ = _closest(grid, noise, at, at_spacing, widest)
+    holes = _apart(at, at_spacing, clearance[:, 0], HOLE_FILL)
+    crowded = _most_crowded(grid, noise, len(holes))
+    holes = holes[: len(crowded)]
+    keep = np.ones(len(points), dtype=bool)
+    keep[crowded] = False
+    return BlueNoise(
+        np.concatenate([points[keep], at[holes]]),
+        np.concatenate([face[keep], at_face[holes]]),
+        np.concatenate([spacing[keep], at_spacing[holes]]),
+    )
+
+
+def circumcentres(a_mm: PointsMM, b_mm: PointsMM, c_mm: PointsMM) -> PointsMM:
+    """Centre of the circle through each triple of points, millimetres.
+
+    Parameters
+    ----------
+    a_mm, b_mm, c_mm : (n, 3) ndarray of float
+        The triangles' corners, millimetres.
+
+    Returns
+    -------
+    (n, 3) ndarray of float
+        In each triangle's plane, equidistant from its corners (the first corner where the
+        corners are in a line).
+
+    Examples
+    --------
+    >>> circumcentres(np.array([[0.0, 0, 0]]), np.array([[2.0, 0, 0]]), np.array([[0.0, 2, 0]]))
+    array([[1., 1., 0.]])
+    """
+    ab, ac = b_mm - a_mm, c_mm - a_mm
+    n = np.cross(ab, ac)
+    nn = np.sum(n * n, axis=1)
+    ab2 = np.sum(ab * ab, axis=1)
+    ac2 = np.sum(ac * ac, axis=1)
+    offset = ac2[:, None] * np.cross(n, ab) + ab2[:, None] * np.cross(ac, n)
+    flat = nn <= 1e-18
+    offset[~flat] /= 2.0 * nn[~flat, None]
+    offset[flat] = 0.0
+    return np.asarray(a_mm + offset)
+
+
+def _closest(
+    grid: tuple[FloatArray, IntArray, IntArray, IntArray, IntArray, IntArray, float],
+    noise: BlueNoise,
+    queries_mm: PointsMM,
+    query_spacing_mm: FloatArray,
+    reach_spacings: float | FloatArray,
+    *,
+    skip: IntArray | None = None,
+    any_within: bool = False,
+    k: int = 1,
+) -> tuple[FloatArray, IntArray]:
+    """:func:`closest_in_spacings` with the reach in each query's spacings."""
+    return closest_in_spacings(  # type: ignore[no-any-return]
+        grid,
+        noise.points_mm,
+        noise.spacing_mm,
+        np.ascontiguousarray(queries_mm),
+        query_spacing_mm,
+        np.asarray(reach_spacings * query_spacing_mm, dtype=np.float64),
+        np.full(len(queries_mm), -1, dtype=np.int64) if skip is None else skip,
+        any_within,
+        k,
+    )
+
+
+def _apart(
+    points_mm: PointsMM, spacing_mm: FloatArray, clearance: FloatArray, share: float
+) -> IntArray:
+    """Points of clearance above ``share``, widest first, each apart from those before it.
+
+    Two points taken are at least ``share`` of their mean spacing apart.
+    """
+    taken: list[int] = []
+    for index in np.flatnonzero(clearance > share)[np.argsort(-clearance[clearance > share])]:
+        if taken:
+            d = np.linalg.norm(points_mm[taken] - points_mm[index], axis=1)
+            if np.any(d < share * 0.5 * (spacing_mm[taken] + spacing_mm[index])):
+                continue
+        taken.append(int(index))
+    return np.array(taken, dtype=np.int64)
+
+
+def _most_crowded(
+    grid: tuple[FloatArray, IntArray, IntArray, IntArray, IntArray, IntArray, float],
+    noise: BlueNoise,
+    count: int,
+) -> IntArray:
+    """Up to ``count`` points, one of each of the closest pairs (closest first).
+
+    Every ``HOLE_CROWD_STRIDE``-th point is asked for its closest neighbour: the finishing
+    passes leave thousands of pairs at their bound, so a sample finds enough of them.
+    """
+    asked = np.arange(0, len(noise.points_mm), HOLE_CROWD_STRIDE)
+    ratios, partners = _closest(
+        grid,
+        noise,
+        noise.points_mm[asked],
+        noise.spacing_mm[asked],
+        HOLE_CROWD_REACH,
+        skip=asked,
+    )
+    ratio, partner = ratios[:, 0], partners[:, 0]
+    taken: list[int] = []
+    gone = np.zeros(len(noise.points_mm), dtype=bool)
+    for e in np.argsort(ratio, kind="stable"):
+        if len(taken) == count or partner[e] < 0:
+            break
+        if gone[asked[e]] or gone[partner[e]]:
+            continue
+        gone[asked[e]] = True
+        taken.append(int(asked[e]))
+    return np.array(taken, dtype=np.int64)
 
 
 def crowded_points(points_mm: PointsMM, spacing_mm: FloatArray, share: float) -> BoolArray:

@@ -512,3 +512,77 @@ def face_frames(vertices, faces):
             normals[t, 1] = ny / length
             normals[t, 2] = nz / length
     return corners, dual, normals, double_area
+
+
+@numba.njit(cache=True)
+def closest_in_spacings(grid, points, spacing, queries, query_spacing, reach, skip, any_within, k):
+    """For each query, the ``k`` points closest to it in the pair's mean spacing.
+
+    ``grid`` is :func:`build_grid` of ``points`` (any cell side). The distance from query q
+    to point j is taken over ½ (``query_spacing[q]`` + ``spacing[j]``); only points within
+    ``reach[q]`` millimetres are looked at, and never point ``skip[q]`` (a query that is
+    itself one of the points). Returns the smallest such ratio and its point (inf and -1
+    when none lies within reach). With ``any_within`` a query stops at the first point
+    within reach (its ratio is then that point's, not the smallest). The ratios and points
+    come as (queries, ``k``) arrays, closest first.
+    """
+    lo, dims, order, start, run_z, column_start, cell = grid
+    n_queries = queries.shape[0]
+    best = np.full((n_queries, k), np.inf)
+    which = np.full((n_queries, k), -1, dtype=np.int64)
+    for q in range(n_queries):
+        c = int(np.ceil(reach[q] / cell))
+        cx = int((queries[q, 0] - lo[0]) / cell)
+        cy = int((queries[q, 1] - lo[1]) / cell)
+        cz = int((queries[q, 2] - lo[2]) / cell)
+        found = False
+        for ax in range(max(cx - c, 0), min(cx + c, dims[0] - 1) + 1):
+            if found:
+                break
+            for ay in range(max(cy - c, 0), min(cy + c, dims[1] - 1) + 1):
+                if found:
+                    break
+                column = ax * dims[1] + ay
+                a = column_start[column]
+                b = column_start[column + 1]
+                while a < b:
+                    m = (a + b) // 2
+                    if run_z[m] < cz - c:
+                        a = m + 1
+                    else:
+                        b = m
+                run = a
+                while run < column_start[column + 1] and run_z[run] <= cz + c and not found:
+                    for s in range(start[run], start[run + 1]):
+                        j = order[s]
+                        if j == skip[q]:
+                            continue
+                        dx = queries[q, 0] - points[j, 0]
+                        dy = queries[q, 1] - points[j, 1]
+                        dz = queries[q, 2] - points[j, 2]
+                        d2 = dx * dx + dy * dy + dz * dz
+                        if d2 > reach[q] * reach[q]:
+                            continue
+                        ratio = np.sqrt(d2) / (0.5 * (query_spacing[q] + spacing[j]))
+                        # insert into the query's k closest, kept in order
+                        slot = k
+                        while slot > 0 and ratio < best[q, slot - 1]:
+                            slot -= 1
+                        if slot < k:
+                            for t in range(k - 1, slot, -1):
+                                best[q, t] = best[q, t - 1]
+                                which[q, t] = which[q, t - 1]
+                            best[q, slot] = ratio
+                            which[q, slot] = j
+                        if any_within:
+                            found = True
+                            break
+                    run += 1
+    return best, which
+
+
+@numba.njit(cache=True)
+def point_grid(points, cell):
+    """:func:`build_grid` of ``points`` with its cell side, for :func:`closest_in_spacings`."""
+    lo, dims, order, start, run_z, column_start = build_grid(points, cell)
+    return lo, dims, order, start, run_z, column_start, cell
