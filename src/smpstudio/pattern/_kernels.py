@@ -586,3 +586,30 @@ def point_grid(points, cell):
     """:func:`build_grid` of ``points`` with its cell side, for :func:`closest_in_spacings`."""
     lo, dims, order, start, run_z, column_start = build_grid(points, cell)
     return lo, dims, order, start, run_z, column_start, cell
+
+
+@numba.njit(cache=True)
+def nearest_sample_of_face(sample_face, sample_points, usable, first, faces, points, per_face):
+    """Index of the usable sample nearest each point among its face's samples.
+
+    ``sample_face`` is sorted, so the samples of a face are a run starting at ``first``
+    (at most ``per_face`` long); a point whose face has no usable sample gets the run's
+    first sample.
+    """
+    m = sample_face.shape[0]
+    nearest = np.zeros(points.shape[0], dtype=np.int64)
+    for i in range(points.shape[0]):
+        pick = min(first[i], m - 1)
+        best = np.inf
+        for k in range(first[i], min(first[i] + per_face, m)):
+            if sample_face[k] != faces[i] or not usable[k]:
+                continue
+            dx = sample_points[k, 0] - points[i, 0]
+            dy = sample_points[k, 1] - points[i, 1]
+            dz = sample_points[k, 2] - points[i, 2]
+            d = dx * dx + dy * dy + dz * dz
+            if d < best:
+                best = d
+                pick = k
+        nearest[i] = pick
+    return nearest

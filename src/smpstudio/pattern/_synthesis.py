@@ -43,7 +43,7 @@ from smpstudio.pattern._blue_noise import (
     progressive_order,
     walk_frames,
 )
-from smpstudio.pattern._kernels import settle
+from smpstudio.pattern._kernels import nearest_sample_of_face, settle
 
 MAX_IMPRESSIONS_PER_FU = 4
 """A follicular unit holds 1 to this many impressions (``domain.md`` §2.3: 1–4 hairs, 5 rare)."""
@@ -294,13 +294,19 @@ def _nearest_sample(density_map: DensityMap, face_index: IntArray, points_mm: Po
     A face at the treated area's edge is partly outside it. The samples of a face are
     consecutive (:func:`smpstudio.design.scalp_quadrature`).
     """
-    first = np.searchsorted(density_map.face_index, face_index)
-    at = np.minimum(first[:, None] + np.arange(SAMPLES_PER_FACE), len(density_map.face_index) - 1)
-    usable = (density_map.face_index[at] == face_index[:, None]) & (
-        density_map.fu_density_per_cm2[at] > 0
+    faces = np.ascontiguousarray(face_index, dtype=np.int64)
+    return np.asarray(
+        nearest_sample_of_face(
+            np.ascontiguousarray(density_map.face_index, dtype=np.int64),
+            np.ascontiguousarray(density_map.points_mm, dtype=np.float64),
+            density_map.fu_density_per_cm2 > 0,
+            # the first sample of each face, looked up in order (faster than at random)
+            np.searchsorted(density_map.face_index, np.arange(faces.max(initial=-1) + 1))[faces],
+            faces,
+            np.ascontiguousarray(points_mm, dtype=np.float64),
+            SAMPLES_PER_FACE,
+        )
     )
-    d = np.linalg.norm(density_map.points_mm[at] - points_mm[:, None], axis=2)
-    return np.asarray(at[np.arange(len(at)), np.argmin(np.where(usable, d, np.inf), axis=1)])
 
 
 def follicular_units(
