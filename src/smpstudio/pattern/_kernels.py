@@ -61,6 +61,20 @@ def build_grid(points, cell):
 
 
 @numba.njit(cache=True)
+def _first_run_from(column_start, run_z, column, z):
+    # a column's runs are in z order: the first at height z or above (binary search)
+    a = column_start[column]
+    b = column_start[column + 1]
+    while a < b:
+        m = (a + b) // 2
+        if run_z[m] < z:
+            a = m + 1
+        else:
+            b = m
+    return a
+
+
+@numba.njit(cache=True)
 def _pairs(points, reach, cell, capacity):
     # every pair closer than the mean of its reaches, found once (by the point of larger
     # reach; ties by the larger index); returns the two ends and how many were found, which
@@ -87,16 +101,7 @@ def _pairs(points, reach, cell, capacity):
         for ax in range(max(cx - k, 0), min(cx + k, dims[0] - 1) + 1):
             for ay in range(max(cy - k, 0), min(cy + k, dims[1] - 1) + 1):
                 column = ax * dims[1] + ay
-                # the column's runs are in z order: find the first at cz - k or above
-                a = column_start[column]
-                b = column_start[column + 1]
-                while a < b:
-                    m = (a + b) // 2
-                    if run_z[m] < cz - k:
-                        a = m + 1
-                    else:
-                        b = m
-                other = a
+                other = _first_run_from(column_start, run_z, column, cz - k)
                 while other < column_start[column + 1] and run_z[other] <= cz + k:
                     for s in range(s0, start[run + 1]):
                         ri = sr[s]
@@ -543,15 +548,7 @@ def closest_in_spacings(grid, points, spacing, queries, query_spacing, reach, sk
                 if found:
                     break
                 column = ax * dims[1] + ay
-                a = column_start[column]
-                b = column_start[column + 1]
-                while a < b:
-                    m = (a + b) // 2
-                    if run_z[m] < cz - c:
-                        a = m + 1
-                    else:
-                        b = m
-                run = a
+                run = _first_run_from(column_start, run_z, column, cz - c)
                 while run < column_start[column + 1] and run_z[run] <= cz + c and not found:
                     for s in range(start[run], start[run + 1]):
                         j = order[s]
