@@ -173,12 +173,41 @@ def stratified_points(
         The triangle of each point.
     """
     corners = np.asarray(triangles_mm, dtype=np.float64)
+    return _stratified(corners, curve_order(corners), density_per_mm2, rng=rng)
+
+
+def curve_order(triangles_mm: FloatArray) -> tuple[FloatArray, IntArray]:
+    """Each triangle's area and the triangles in Morton (Z-curve) order of their centroids.
+
+    Parameters
+    ----------
+    triangles_mm : (m, 3, 3) ndarray of float
+        Corners, millimetres.
+
+    Returns
+    -------
+    area_mm2 : (m,) ndarray of float
+        Square millimetres.
+    order : (m,) ndarray of int
+        Triangle indices along the curve (cells of the median triangle's size).
+    """
+    corners = np.asarray(triangles_mm, dtype=np.float64)
     area = 0.5 * np.linalg.norm(
         np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]), axis=1
     )
-    centroid = corners.mean(axis=1)
     cell = float(np.sqrt(np.median(area[area > 0]))) if np.any(area > 0) else 1.0
-    order = np.argsort(morton_keys(centroid, cell), kind="stable")
+    return area, np.argsort(morton_keys(corners.mean(axis=1), cell), kind="stable")
+
+
+def _stratified(
+    corners: FloatArray,
+    curve: tuple[FloatArray, IntArray],
+    density_per_mm2: FloatArray,
+    *,
+    rng: np.random.Generator,
+) -> tuple[PointsMM, IntArray]:
+    """:func:`stratified_points` on triangles whose :func:`curve_order` is known."""
+    area, order = curve
     counts = np.zeros(len(corners), dtype=np.int64)
     counts[order] = systematic_counts(density_per_mm2[order] * area[order], rng=rng)
     chosen = np.repeat(np.arange(len(corners)), counts)
@@ -352,15 +381,16 @@ def blue_noise_on_mesh(
         raise ValueError(f"one density per face: {len(f)} faces, {density.shape} densities")
     if np.any(~np.isfinite(density)) or np.any(density < 0):
         raise ValueError("densities must be finite and ≥ 0")
-    start, face = stratified_points(v[f], density, rng=rng)
-    spacing = np.sqrt(HEXAGONAL_DENSITY_SPACING2 / density[face])
     surface = walk_frames(v, f)
+    curve = curve_order(surface[0])
+    start, face = _stratified(surface[0], curve, density, rng=rng)
+    spacing = np.sqrt(HEXAGONAL_DENSITY_SPACING2 / density[face])
     points, face, settled = relax_on_mesh(start, face, spacing, surface, schedule=schedule)
     noise = BlueNoise(points, face, spacing)
     if not settled:
         keep = ~crowded_points(points, spacing, FINISH_SHARE * FINISH_TRIGGER)
         noise = BlueNoise(points[keep], face[keep], spacing[keep])
-    return fill_holes(noise, density, surface, rng=rng)
+    return fill_holes(noise, density, surface, rng=rng, curve=curve)
 
 
 def fill_holes(
@@ -369,6 +399,7 @@ def fill_holes(
     surface: tuple[FloatArray, FloatArray, UnitVectors, IntArray],
     *,
     rng: np.random.Generator,
+    curve: tuple[FloatArray, IntArray] | None = None,
 ) -> BlueNoise:
     """Move the most crowded points into the widest holes, keeping the count.
 
@@ -382,6 +413,8 @@ def fill_holes(
         The mesh the points lie on, as :func:`walk_frames` returns it.
     rng : numpy.random.Generator
         Draws the probes.
+    curve : tuple, optional
+        :func:`curve_order` of the surface's faces, when the caller has it.
 
     Returns
     -------
@@ -403,8 +436,11 @@ def fill_holes(
     points, face, spacing = noise.points_mm, noise.face_index, noise.spacing_mm
     if len(points) < 2:
         return noise
-    probes, probe_face = stratified_points(
-        surface[0], density_per_mm2 * HOLE_PROBES_PER_POINT, rng=rng
+    probes, probe_face = _stratified(
+        surface[0],
+        curve_order(surface[0]) if curve is None else curve,
+        density_per_mm2 * HOLE_PROBES_PER_POINT,
+        rng=rng,
     )
     probe_spacing = np.sqrt(HEXAGONAL_DENSITY_SPACING2 / density_per_mm2[probe_face])
     grid = point_grid(points, HOLE_GRID_CELL * float(np.median(spacing)))
